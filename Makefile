@@ -1,0 +1,98 @@
+# kith: one Makefile for build, test, run, bench, fuzz and install.
+#
+#   make          build/kith (release, -O2)
+#   make test     ASan+UBSan build, unit tests, CLI tests, crash test
+#   make run      build, create ~/.kith with demo data if missing, start kith
+#   make bench    benchmarks (results: bench/RESULTS.md)
+#   make install  build/kith -> $(PREFIX)/bin (PREFIX=/usr/local)
+#
+# Missing Debian packages are installed by scripts/install-deps, which the
+# build runs on its own the first time (it needs root or sudo).
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+PKGS     = sqlite3 jansson libcurl libmicrohttpd
+DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
+
+CSTD     = -std=c11 -D_GNU_SOURCE
+WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
+           -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
+           -Wwrite-strings -Wpointer-arith -Wformat=2 -Wvla -Wundef \
+           -Wcast-qual -fno-common
+PKG_CFLAGS = $(if $(DEPS_OK),$(shell pkg-config --cflags $(PKGS)))
+PKG_LIBS   = $(if $(DEPS_OK),$(shell pkg-config --libs $(PKGS)))
+CFLAGS_COMMON = $(CSTD) $(WARN) -Isrc $(PKG_CFLAGS) -MMD -MP
+RELEASE  = -O2 -g -DNDEBUG -D_FORTIFY_SOURCE=2
+SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
+
+LIB_SRC  = $(wildcard src/base/*.c src/db/*.c src/crm/*.c)
+CLI_SRC  = $(wildcard src/cli/*.c)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+
+rel_obj  = $(patsubst %.c,build/rel/%.o,$(1))
+san_obj  = $(patsubst %.c,build/san/%.o,$(1))
+
+KITH     = build/kith
+KITH_SAN = build/san/kith
+UNITS    = $(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRC))
+BENCH    = build/bench-insert
+
+.PHONY: all test unit cli-test crash-test run install bench fuzz clean deps \
+        lint format
+all: deps lint $(KITH)
+
+deps:
+ifneq ($(DEPS_OK),yes)
+	scripts/install-deps
+	$(MAKE) $(MAKECMDGOALS)
+endif
+
+# Banned functions (git's banned.h, enforced by the build).
+lint:
+	@! grep -nE '\b(strcpy|strcat|strncpy|sprintf|vsprintf|strtok|gets)\(' \
+	    src/*/*.c src/*/*.h || (echo "banned function used (see above)"; false)
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(RELEASE) -c $< -o $@
+
+build/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(SAN) -c $< -o $@
+
+$(KITH): $(call rel_obj,$(LIB_SRC) $(CLI_SRC) src/main.c)
+	$(CC) $(RELEASE) -o $@ $^ $(PKG_LIBS) -lm
+
+$(KITH_SAN): $(call san_obj,$(LIB_SRC) $(CLI_SRC) src/main.c)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lm
+
+build/san/unit/%: build/san/tests/unit/%.o $(call san_obj,$(LIB_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lm
+
+$(BENCH): build/rel/bench/bench_insert.o $(call rel_obj,$(LIB_SRC))
+	$(CC) $(RELEASE) -o $@ $^ $(PKG_LIBS) -lm
+
+# Every suite; tests/run prints the closing "N passed, N failed" line.
+test: deps lint $(KITH_SAN) $(UNITS) $(BENCH)
+	KITH_BIN=$(KITH_SAN) BENCH_BIN=$(BENCH) tests/run $(UNITS)
+
+run: deps $(KITH)
+	@$(KITH) init --demo >/dev/null 2>&1 || true
+	$(KITH) tour
+
+install: $(KITH)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(KITH) $(DESTDIR)$(PREFIX)/bin/kith
+
+bench: deps $(KITH) $(BENCH)
+	bench/run
+
+format:
+	clang-format -i src/*/*.c src/*/*.h src/main.c tests/unit/*.c bench/*.c
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,36 @@
+/*
+ * err: formatting of user-facing errors. See err.h.
+ */
+#include "base/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int kith_errf(struct kith_err *err, int code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+        va_end(ap);
+        err->code = code;
+    }
+    return code;
+}
+
+const char *kith_rc_str(int code)
+{
+    switch (code) {
+    case KITH_OK: return "ok";
+    case KITH_EINVAL: return "invalid input";
+    case KITH_ENOTFOUND: return "not found";
+    case KITH_ECONFLICT: return "conflict";
+    case KITH_EDB: return "database error";
+    case KITH_EUPSTREAM: return "model provider error";
+    case KITH_ETIMEOUT: return "timed out";
+    case KITH_ETOOBIG: return "too big";
+    case KITH_EIO: return "i/o error";
+    case KITH_EUSAGE: return "usage error";
+    }
+    return "unknown error";
+}

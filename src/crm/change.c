@@ -1,0 +1,302 @@
+/*
+ * change: the change log (kith_changes) and undo.
+ *
+ * entry.c records every write here, inside the write's own transaction.
+ * A group is the set of changes one operation made (a delete with the
+ * relations it cleared, an import, an agent's turn); its id is the id of
+ * its first change. Undo replays the opposite write through the same write
+ * path, so an undo is validated, recorded and itself undoable.
+ */
+#include "crm/crm_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/xalloc.h"
+
+int change_group_new(struct crm *crm, int64_t *group, struct kith_err *err)
+{
+    struct db_stmt *st;
+    int ret = db_cached(crm->db,
+                        "SELECT ifnull(max(id), 0) + 1 FROM kith_changes",
+                        &st, err);
+    if (ret < 0)
+        return ret;
+    ret = db_step(st, err);
+    *group = ret == DB_ROW ? db_col_int(st, 0) : 0;
+    db_reset(st);
+    return ret < 0 ? ret : KITH_OK;
+}
+
+int change_record(struct crm *crm, const char *actor, const char *object,
+                  int64_t entry_id, const char *op, const char *before,
+                  const char *after, struct kith_err *err)
+{
+    struct db_stmt *st;
+    char now[CLOCK_ISO_LEN];
+    int ret = db_cached(crm->db,
+                        "INSERT INTO kith_changes (at, actor, object, "
+                        "entry_id, op, before, after, group_id) VALUES "
+                        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        &st, err);
+    if (ret < 0)
+        return ret;
+    clock_now_iso(now);
+    db_bind_str(st, 1, now);
+    db_bind_str(st, 2, actor);
+    db_bind_str(st, 3, object);
+    db_bind_int(st, 4, entry_id);
+    db_bind_str(st, 5, op);
+    db_bind_str(st, 6, before);
+    db_bind_str(st, 7, after);
+    db_bind_int(st, 8, crm->group);
+    ret = db_step(st, err);
+    db_reset(st);
+    return ret < 0 ? ret : KITH_OK;
+}
+
+/* Write a stored before/after column as JSON (null when empty). */
+static void write_json_col(struct jw *w, struct db_stmt *st, int col)
+{
+    const char *s = db_col_text(st, col);
+    struct jv *j = s ? jv_parse(s, db_col_bytes(st, col), NULL) : NULL;
+    if (j)
+        jw_value(w, j);
+    else if (s)
+        jw_str(w, s);
+    else
+        jw_null(w);
+    jv_free(j);
+}
+
+int crm_log(struct crm *crm, const char *object, int64_t entry_id,
+            int64_t limit, struct jv **out, struct kith_err *err)
+{
+    struct db_stmt *st = NULL;
+    struct buf b = BUF_INIT;
+    const struct crm_object *o = NULL;
+    *out = NULL;
+    int ret;
+    if (object && (ret = crm_object_get(crm, object, &o, err)) < 0)
+        return ret;
+    ret = db_prepare(crm->db,
+                     "SELECT id, at, actor, object, entry_id, op, before, "
+                     "after, group_id FROM kith_changes "
+                     "WHERE (?1 IS NULL OR object = ?1) "
+                     "AND (?2 = 0 OR entry_id = ?2) "
+                     "ORDER BY id DESC LIMIT ?3",
+                     &st, err);
+    if (ret < 0)
+        return ret;
+    db_bind_str(st, 1, o ? o->slug : NULL);
+    db_bind_int(st, 2, entry_id);
+    db_bind_int(st, 3, limit > 0 ? limit : 50);
+    struct jw w;
+    jw_init(&w, &b);
+    jw_arr(&w);
+    static const char *const cols[] = { "id",       "at", "actor",
+                                        "object",   "entry_id", "op",
+                                        "before",   "after", "group_id" };
+    while ((ret = db_step(st, err)) == DB_ROW) {
+        jw_obj(&w);
+        for (int i = 0; i < 9; i++) {
+            jw_key(&w, cols[i]);
+            if (i == 6 || i == 7)
+                write_json_col(&w, st, i);
+            else if (db_col_type(st, i) == DB_INT)
+                jw_int(&w, db_col_int(st, i));
+            else
+                jw_str(&w, db_col_text(st, i) ? db_col_text(st, i) : "");
+        }
+        jw_end_obj(&w);
+    }
+    jw_end_arr(&w);
+    db_finalize(st);
+    if (ret < 0) {
+        buf_release(&b);
+        return ret;
+    }
+    *out = jv_parse(b.buf, b.len, NULL);
+    buf_release(&b);
+    return KITH_OK;
+}
+
+/* One row of kith_changes, parsed. */
+struct change {
+    int64_t id, entry_id, group_id;
+    char object[128];
+    char op[16];
+    struct jv *before, *after;
+};
+
+static void change_release(struct change *c)
+{
+    jv_free(c->before);
+    jv_free(c->after);
+}
+
+static struct jv *parse_col(struct db_stmt *st, int col)
+{
+    const char *s = db_col_text(st, col);
+    return s ? jv_parse(s, db_col_bytes(st, col), NULL) : NULL;
+}
+
+static int change_load(struct crm *crm, int64_t id, struct change *c,
+                       struct kith_err *err)
+{
+    struct db_stmt *st;
+    memset(c, 0, sizeof(*c));
+    int ret = db_cached(crm->db,
+                        "SELECT id, object, entry_id, op, before, after, "
+                        "group_id FROM kith_changes WHERE id = ?1",
+                        &st, err);
+    if (ret < 0)
+        return ret;
+    db_bind_int(st, 1, id);
+    ret = db_step(st, err);
+    if (ret == DB_ROW) {
+        c->id = db_col_int(st, 0);
+        snprintf(c->object, sizeof(c->object), "%s", db_col_text(st, 1));
+        c->entry_id = db_col_int(st, 2);
+        snprintf(c->op, sizeof(c->op), "%s", db_col_text(st, 3));
+        c->before = parse_col(st, 4);
+        c->after = parse_col(st, 5);
+        c->group_id = db_col_int(st, 6);
+        ret = KITH_OK;
+    } else if (ret == DB_DONE) {
+        ret = kith_errf(err, KITH_ENOTFOUND, "there is no change #%lld",
+                        (long long)id);
+    }
+    db_reset(st);
+    return ret;
+}
+
+/*
+ * After undoing the delete c of an entry, point back at it the relations
+ * that the same operation had cleared (recorded just before it).
+ */
+static int restore_pointers(struct crm *crm, const char *actor,
+                            const struct change *c, struct kith_err *err)
+{
+    struct db_stmt *st;
+    int ret = db_prepare(crm->db,
+                         "SELECT id FROM kith_changes WHERE group_id = ?1 "
+                         "AND id < ?2 AND op = 'update' ORDER BY id",
+                         &st, err);
+    if (ret < 0)
+        return ret;
+    db_bind_int(st, 1, c->group_id);
+    db_bind_int(st, 2, c->id);
+    int64_t *ids = NULL;
+    size_t n = 0;
+    while ((ret = db_step(st, err)) == DB_ROW) {
+        ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+        ids[n++] = db_col_int(st, 0);
+    }
+    db_finalize(st);
+    const struct crm_object *target = crm_object_find(crm, c->object);
+    for (size_t i = 0; i < n && ret >= 0; i++) {
+        struct change u;
+        if ((ret = change_load(crm, ids[i], &u, err)) < 0)
+            break;
+        const struct crm_object *o = crm_object_find(crm, u.object);
+        struct jv *restore = jv_object();
+        void *it = NULL;
+        struct jv *val;
+        const char *key;
+        while (o && (key = jv_next(u.before, &it, &val))) {
+            const struct crm_field *f = crm_field_find(o, key);
+            if (f && f->type == CRM_RELATION && f->target == target &&
+                jv_int(val) == c->entry_id &&
+                jv_type(jv_get(u.after, key)) == JV_NULL)
+                jv_set_take(restore, key, jv_integer(c->entry_id));
+        }
+        struct jv *cur = NULL;
+        if (o && jv_len(restore) &&
+            crm_get(crm, o->slug, u.entry_id, &cur, NULL) == KITH_OK)
+            ret = entry_update(crm, actor, o, u.entry_id, restore, err);
+        jv_free(cur);
+        jv_free(restore);
+        change_release(&u);
+    }
+    free(ids);
+    return ret < 0 ? ret : KITH_OK;
+}
+
+static int undo_one(struct crm *crm, const char *actor, const struct change *c,
+                    struct kith_err *err)
+{
+    const struct crm_object *o = crm_object_find(crm, c->object);
+    if (!o)
+        return kith_errf(err, KITH_ENOTFOUND,
+                         "change #%lld is to object '%s', which no longer "
+                         "exists",
+                         (long long)c->id, c->object);
+    if (!strcmp(c->op, "create"))
+        return entry_delete(crm, actor, o, c->entry_id, err);
+    if (!strcmp(c->op, "update"))
+        return entry_update(crm, actor, o, c->entry_id, c->before, err);
+    int ret = entry_restore(crm, actor, o, c->before, err);
+    if (ret == KITH_OK)
+        ret = restore_pointers(crm, actor, c, err);
+    return ret;
+}
+
+int crm_undo(struct crm *crm, const char *actor, int64_t change_id,
+             struct kith_err *err)
+{
+    struct change c;
+    int ret = change_load(crm, change_id, &c, err);
+    if (ret < 0)
+        return ret;
+    if ((ret = crm_begin(crm, err)) == KITH_OK) {
+        ret = undo_one(crm, actor, &c, err);
+        ret = entry_tx_end(crm, ret, err);
+    }
+    change_release(&c);
+    if (ret < 0 && err) {
+        char why[KITH_ERR_MAX];
+        snprintf(why, sizeof(why), "%s", err->msg);
+        kith_errf(err, ret, "cannot undo change #%lld: %.900s",
+                  (long long)change_id, why);
+    }
+    return ret;
+}
+
+int crm_undo_group(struct crm *crm, const char *actor, int64_t group_id,
+                   struct kith_err *err)
+{
+    struct db_stmt *st;
+    int ret = db_prepare(crm->db,
+                         "SELECT id FROM kith_changes WHERE group_id = ?1 "
+                         "ORDER BY id DESC",
+                         &st, err);
+    if (ret < 0)
+        return ret;
+    db_bind_int(st, 1, group_id);
+    int64_t *ids = NULL;
+    size_t n = 0;
+    while ((ret = db_step(st, err)) == DB_ROW) {
+        ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+        ids[n++] = db_col_int(st, 0);
+    }
+    db_finalize(st);
+    if (ret >= 0 && !n)
+        ret = kith_errf(err, KITH_ENOTFOUND, "there is no change group #%lld",
+                        (long long)group_id);
+    if (ret < 0 || (ret = crm_begin(crm, err)) < 0) {
+        free(ids);
+        return ret;
+    }
+    for (size_t i = 0; i < n && ret >= 0; i++) {
+        struct change c;
+        if ((ret = change_load(crm, ids[i], &c, err)) < 0)
+            break;
+        ret = undo_one(crm, actor, &c, err);
+        change_release(&c);
+    }
+    free(ids);
+    return entry_tx_end(crm, ret < 0 ? ret : KITH_OK, err);
+}

@@ -1,0 +1,80 @@
+/*
+ * migrate: the numbered schema migrations of kith's own tables.
+ *
+ * migrations[i] takes a database from version i to i + 1. Each runs in one
+ * transaction together with the PRAGMA user_version that records it, so a
+ * crash leaves the database at the old version or the new one, never
+ * between. Objects' own tables (people, deals, ...) are not created here:
+ * they are data, made by crm/ through the same schema operations a user has.
+ * Never edit a released migration; add the next one.
+ */
+#include "db/db.h"
+
+#include <stdio.h>
+
+#include "db/db_int.h"
+
+static const char *const migrations[] = {
+    /* 0 -> 1: metadata and the change log */
+    "CREATE TABLE kith_objects ("
+    "  id INTEGER PRIMARY KEY,"
+    "  slug TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  label_field TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL"
+    ");"
+    "CREATE TABLE kith_fields ("
+    "  id INTEGER PRIMARY KEY,"
+    "  object_id INTEGER NOT NULL REFERENCES kith_objects(id)"
+    "    ON DELETE CASCADE,"
+    "  slug TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  type TEXT NOT NULL,"
+    "  options TEXT," /* JSON array, for select and multi_select */
+    "  target_id INTEGER REFERENCES kith_objects(id)," /* relation */
+    "  position INTEGER NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  UNIQUE (object_id, slug)"
+    ");"
+    "CREATE TABLE kith_changes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  object TEXT NOT NULL,"
+    "  entry_id INTEGER NOT NULL,"
+    "  op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),"
+    "  before TEXT,"
+    "  after TEXT,"
+    "  group_id INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX kith_changes_entry ON kith_changes (object, entry_id);"
+    "CREATE INDEX kith_changes_group ON kith_changes (group_id);",
+};
+
+#define NMIGRATIONS (int)(sizeof(migrations) / sizeof(*migrations))
+
+int db_schema_version(void)
+{
+    return NMIGRATIONS;
+}
+
+int db_migrate(struct db *db, int from, struct kith_err *err)
+{
+    for (int v = from; v < NMIGRATIONS; v++) {
+        int ret = db_tx_begin(db, err);
+        if (ret < 0)
+            return ret;
+        char pragma[64];
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", v + 1);
+        if ((ret = db_exec(db, migrations[v], err)) < 0 ||
+            (ret = db_exec(db, pragma, err)) < 0 ||
+            (ret = db_tx_commit(db, err)) < 0) {
+            db_tx_rollback(db);
+            char why[KITH_ERR_MAX];
+            snprintf(why, sizeof(why), "%s", err ? err->msg : "failed");
+            return kith_errf(err, ret, "migration to schema version %d: %s",
+                             v + 1, why);
+        }
+    }
+    return KITH_OK;
+}
