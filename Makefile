@@ -13,14 +13,22 @@ PREFIX  ?= /usr/local
 CC      ?= cc
 PKGS     = sqlite3 jansson libcurl libmicrohttpd
 DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
+ifneq ($(DEPS_OK),yes)
+ifeq ($(filter clean format,$(MAKECMDGOALS)),)
+$(info kith: installing missing build dependencies (scripts/install-deps))
+DEPS_RC := $(shell scripts/install-deps >&2; echo $$?)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
+$(if $(DEPS_OK),,$(error scripts/install-deps could not install the build dependencies))
+endif
+endif
 
 CSTD     = -std=c11 -D_GNU_SOURCE
 WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
            -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
            -Wwrite-strings -Wpointer-arith -Wformat=2 -Wvla -Wundef \
            -Wcast-qual -fno-common
-PKG_CFLAGS = $(if $(DEPS_OK),$(shell pkg-config --cflags $(PKGS)))
-PKG_LIBS   = $(if $(DEPS_OK),$(shell pkg-config --libs $(PKGS)))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_COMMON = $(CSTD) $(WARN) -Isrc $(PKG_CFLAGS) -MMD -MP
 RELEASE  = -O2 -g -DNDEBUG -D_FORTIFY_SOURCE=2
 SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -38,15 +46,8 @@ KITH_SAN = build/san/kith
 UNITS    = $(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRC))
 BENCH    = build/bench-insert
 
-.PHONY: all test unit cli-test crash-test run install bench fuzz clean deps \
-        lint format
-all: deps lint $(KITH)
-
-deps:
-ifneq ($(DEPS_OK),yes)
-	scripts/install-deps
-	$(MAKE) $(MAKECMDGOALS)
-endif
+.PHONY: all test run install bench clean lint format
+all: lint $(KITH)
 
 # Banned functions (git's banned.h, enforced by the build).
 lint:
@@ -75,18 +76,18 @@ $(BENCH): build/rel/bench/bench_insert.o $(call rel_obj,$(LIB_SRC))
 	$(CC) $(RELEASE) -o $@ $^ $(PKG_LIBS) -lm
 
 # Every suite; tests/run prints the closing "N passed, N failed" line.
-test: deps lint $(KITH_SAN) $(UNITS) $(BENCH)
+test: lint $(KITH_SAN) $(UNITS) $(BENCH)
 	KITH_BIN=$(KITH_SAN) BENCH_BIN=$(BENCH) tests/run $(UNITS)
 
-run: deps $(KITH)
-	@$(KITH) init --demo >/dev/null 2>&1 || true
+run: $(KITH)
+	@$(KITH) init --demo
 	$(KITH) tour
 
 install: $(KITH)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(KITH) $(DESTDIR)$(PREFIX)/bin/kith
 
-bench: deps $(KITH) $(BENCH)
+bench: $(KITH) $(BENCH)
 	bench/run
 
 format:

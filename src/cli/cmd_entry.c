@@ -89,6 +89,11 @@ void cli_print_entries(struct cli *c, const struct crm_object *o,
         head[i + 1] = o->fields[i].slug;
     struct table *t = table_new(ncols + 1, head);
     table_align_right(t, 0);
+    for (size_t i = 0; i < ncols; i++) {
+        enum crm_type ty = o->fields[i].type;
+        if (ty == CRM_NUMBER || ty == CRM_CURRENCY || ty == CRM_RATING)
+            table_align_right(t, i + 1);
+    }
     char **cells = calloc(ncols + 1, sizeof(char *));
     for (size_t r = 0; r < jv_len(entries); r++) {
         const struct jv *e = jv_at(entries, r);

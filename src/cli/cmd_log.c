@@ -78,7 +78,7 @@ int cmd_log(struct cli *c)
         table_add(t, row);
         free(what);
     }
-    table_print(t, stdout, 60);
+    table_print(t, stdout, 80);
     jv_free(log);
     return CLI_OK;
 }
