@@ -3,6 +3,7 @@
  */
 #include "base/buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@ void buf_reset(struct buf *b)
 int buf_grow(struct buf *b, size_t extra)
 {
     if (b->max && (extra > b->max || b->len > b->max - extra))
+        return KITH_ETOOBIG;
+    if (extra > SIZE_MAX - b->len - 1) /* len + extra + 1 would wrap */
         return KITH_ETOOBIG;
     size_t need = b->len + extra + 1;
     if (need <= b->alloc)
