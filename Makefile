@@ -46,7 +46,7 @@ KITH_SAN = build/san/kith
 UNITS    = $(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRC))
 BENCH    = build/bench-insert
 
-.PHONY: all test run install bench clean lint format
+.PHONY: all test run install bench clean lint format fuzz
 all: lint $(KITH)
 
 # Banned functions (git's banned.h, enforced by the build).
@@ -97,3 +97,16 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# libFuzzer targets (clang): make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 30
+FUZZ_CFLAGS = $(CSTD) -Isrc $(PKG_CFLAGS) -g -O1 \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+build/fuzz/%: fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+fuzz: build/fuzz/fuzz_value
+	@mkdir -p build/fuzz/corpus-value
+	build/fuzz/fuzz_value -max_total_time=$(FUZZ_SECONDS) -max_len=512 \
+	    build/fuzz/corpus-value fuzz/seeds/value
