@@ -11,8 +11,21 @@ int kith_errf(struct kith_err *err, int code, const char *fmt, ...)
     if (err) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+        int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
         va_end(ap);
+        /* Cut too long a message at a character boundary, not inside one. */
+        if (n >= (int)sizeof(err->msg)) {
+            size_t len = sizeof(err->msg) - 1, lead = len;
+            while (lead > 0 &&
+                   ((unsigned char)err->msg[lead - 1] & 0xC0) == 0x80)
+                lead--;
+            if (lead > 0) {
+                unsigned char c = (unsigned char)err->msg[lead - 1];
+                size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+                if (lead - 1 + need > len)
+                    err->msg[lead - 1] = '\0';
+            }
+        }
         err->code = code;
     }
     return code;

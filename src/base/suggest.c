@@ -1,7 +1,7 @@
 /*
  * suggest: Levenshtein distance for typo suggestions. See suggest.h.
  * Names are short (at most a few dozen bytes), so the quadratic algorithm
- * with one row of memory is plenty; long inputs are capped.
+ * is plenty; long inputs are capped.
  */
 #include "base/suggest.h"
 
@@ -10,31 +10,35 @@
 
 #define SUGGEST_MAX 64
 
+/* Optimal string alignment distance: Levenshtein plus swapped neighbours,
+ * so "nmae" is one edit from "name". */
 size_t suggest_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > SUGGEST_MAX || lb > SUGGEST_MAX)
         return la > lb ? la : lb;
-    size_t row[SUGGEST_MAX + 1];
+    size_t d[SUGGEST_MAX + 1][SUGGEST_MAX + 1];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
+        d[0][j] = j;
     for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
+        int ai = tolower((unsigned char)a[i - 1]);
         for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            int same = tolower((unsigned char)a[i - 1]) ==
-                       tolower((unsigned char)b[j - 1]);
-            size_t best = diag + (same ? 0 : 1);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
+            int bj = tolower((unsigned char)b[j - 1]);
+            size_t best = d[i - 1][j - 1] + (ai != bj);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && ai == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == bj &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
         }
     }
-    return row[lb];
+    return d[la][lb];
 }
 
 const char *suggest_closest(const char *word, const char *const *cands,

@@ -9,6 +9,7 @@
  */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,8 +123,9 @@ int cli_usage(struct cli *c, const char *fmt, ...)
 int cli_parse_id(struct cli *c, const char *s, const char *what, int64_t *out)
 {
     char *end;
+    errno = 0;
     long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v < 1)
+    if (!*s || *end || v < 1 || errno == ERANGE)
         return cli_usage(c, "%s must be a positive whole number, not '%s'",
                          what, s);
     *out = v;
@@ -245,6 +247,38 @@ static int unknown_command(const char *word, const char *next)
     return CLI_USAGE;
 }
 
+/* Number of global options (--json, --workspace DIR) that lead argv. */
+static int leading_globals(int argc, char **argv)
+{
+    int i = 0;
+    while (i < argc) {
+        if (!strcmp(argv[i], "--json") ||
+            !strncmp(argv[i], "--workspace=", 12))
+            i++;
+        else if (!strcmp(argv[i], "--workspace") && i + 1 < argc)
+            i += 2;
+        else
+            break;
+    }
+    return i;
+}
+
+/*
+ * Global options may come before the command (kith --workspace DIR ls
+ * people): move the command's words in front of them.
+ */
+static void command_first(int argc, char **argv)
+{
+    int pre = leading_globals(argc, argv), used = 0;
+    if (!pre || !find_cmd(argc - pre, argv + pre, &used))
+        return;
+    for (int k = 0; k < used; k++) {
+        char *word = argv[pre + k];
+        memmove(argv + k + 1, argv + k, (size_t)pre * sizeof(*argv));
+        argv[k] = word;
+    }
+}
+
 /* Split argv into global options, command options and positionals. */
 static int parse_args(struct cli *c, int argc, char **argv, bool *help)
 {
@@ -305,6 +339,7 @@ int cli_main(int argc, char **argv)
         print_help(argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
+    command_first(argc - 1, argv + 1);
     static char version_word[] = "version";
     if (!strcmp(argv[1], "--version"))
         argv[1] = version_word;

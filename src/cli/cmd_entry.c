@@ -25,11 +25,24 @@ static int parse_assignments(struct cli *c, int from, struct jv **out)
             return cli_usage(c, "expected field=value, not '%s'", a);
         }
         char *field = strndup(a, (size_t)(eq - a));
+        /* The JSON object would silently drop a key that is not UTF-8. */
+        if (!utf8_valid(field, strlen(field))) {
+            free(field);
+            jv_free(values);
+            return cli_usage(c, "the field name in '%s' is not valid UTF-8",
+                             a);
+        }
         if (!utf8_valid(eq + 1, strlen(eq + 1))) {
             free(field);
             jv_free(values);
             return cli_usage(c, "the value of '%s' is not valid UTF-8",
                              a);
+        }
+        if (jv_get(values, field)) {
+            int ret = cli_usage(c, "field '%s' is given twice", field);
+            free(field);
+            jv_free(values);
+            return ret;
         }
         jv_set_take(values, field, jv_string(eq + 1));
         free(field);

@@ -202,20 +202,23 @@ static int restore_pointers(struct crm *crm, const char *actor,
         if ((ret = change_load(crm, ids[i], &u, err)) < 0)
             break;
         const struct crm_object *o = crm_object_find(crm, u.object);
-        struct jv *restore = jv_object();
+        struct jv *restore = jv_object(), *cur = NULL;
         void *it = NULL;
         struct jv *val;
         const char *key;
+        /* Only where the entry still exists and the relation is still
+         * empty: a value set since the delete is newer and is kept. */
+        if (o && crm_get(crm, o->slug, u.entry_id, &cur, NULL) < 0)
+            o = NULL;
         while (o && (key = jv_next(u.before, &it, &val))) {
             const struct crm_field *f = crm_field_find(o, key);
             if (f && f->type == CRM_RELATION && f->target == target &&
                 jv_int(val) == c->entry_id &&
-                jv_type(jv_get(u.after, key)) == JV_NULL)
+                jv_type(jv_get(u.after, key)) == JV_NULL &&
+                jv_type(jv_get(cur, key)) == JV_NULL)
                 jv_set_take(restore, key, jv_integer(c->entry_id));
         }
-        struct jv *cur = NULL;
-        if (o && jv_len(restore) &&
-            crm_get(crm, o->slug, u.entry_id, &cur, NULL) == KITH_OK)
+        if (o && jv_len(restore))
             ret = entry_update(crm, actor, o, u.entry_id, restore, err);
         jv_free(cur);
         jv_free(restore);

@@ -414,9 +414,10 @@ static int order_by(const struct crm_object *o, const char *sort,
         if (strcmp(name, "id") && strcmp(name, "created_at") &&
             strcmp(name, "updated_at")) {
             const struct crm_field *f;
-            int ret = crm_field_get(o, name, &f, err);
-            if (ret < 0)
-                return kith_errf(err, KITH_EINVAL, "sort: %s", err->msg);
+            /* Its own message: err->msg cannot be both source and target. */
+            struct kith_err why = KITH_ERR_INIT;
+            if (crm_field_get(o, name, &f, &why) < 0)
+                return kith_errf(err, KITH_EINVAL, "sort: %s", why.msg);
             col = f->slug;
         }
         buf_appends(sql, "t.");

@@ -25,8 +25,8 @@ static const char *const type_names[] = {
     [CRM_TEXT] = "text",         [CRM_LONG_TEXT] = "long_text",
     [CRM_NUMBER] = "number",     [CRM_CURRENCY] = "currency",
     [CRM_BOOLEAN] = "boolean",   [CRM_DATE] = "date",
-    [CRM_DATETIME] = "datetime", [CRM_EMAIL] = "Email",
-    [CRM_PHONE] = "Phone",       [CRM_URL] = "url",
+    [CRM_DATETIME] = "datetime", [CRM_EMAIL] = "email",
+    [CRM_PHONE] = "phone",       [CRM_URL] = "url",
     [CRM_SELECT] = "select",     [CRM_MULTI_SELECT] = "multi_select",
     [CRM_RELATION] = "relation", [CRM_RATING] = "rating",
 };
@@ -82,6 +82,34 @@ static const char fold_ext_a[] = "aaaaaaccccccccdd"
                                  "ssttttttuuuuuuuu"
                                  "uuuuwwyyyzzzzzzs";
 
+/*
+ * Blocks of punctuation, symbols and emoji beyond Latin-1: like ASCII
+ * punctuation they separate words and are never part of a slug.
+ */
+static const struct {
+    uint32_t lo, hi;
+} symbol_blocks[] = {
+    { 0x2000, 0x206F },   /* general punctuation */
+    { 0x20A0, 0x20CF },   /* currency signs */
+    { 0x2190, 0x2BFF },   /* arrows, maths, shapes, symbols, dingbats */
+    { 0x3000, 0x3004 },   { 0x3008, 0x3020 }, /* CJK punctuation */
+    { 0xFE00, 0xFE1F },   /* variation selectors, vertical forms */
+    { 0xFE30, 0xFE6F },   /* CJK compatibility and small forms */
+    { 0xFF01, 0xFF0F },   { 0xFF1A, 0xFF20 }, /* fullwidth punctuation */
+    { 0xFF3B, 0xFF40 },   { 0xFF5B, 0xFF65 },
+    { 0x1F000, 0x1FAFF }, /* emoji and pictographs */
+    { 0xE0000, 0xE007F }, /* tags */
+};
+
+static bool is_symbol(uint32_t cp)
+{
+    for (size_t i = 0; i < sizeof(symbol_blocks) / sizeof(*symbol_blocks);
+         i++)
+        if (cp >= symbol_blocks[i].lo && cp <= symbol_blocks[i].hi)
+            return true;
+    return false;
+}
+
 static const char *fold(uint32_t cp)
 {
     static const char *const pairs[] = { "ij", "oe", "ae", "th", "ss" };
@@ -114,8 +142,10 @@ int crm_slugify(const char *name, struct buf *out, struct kith_err *err)
         uint32_t cp;
         size_t k = utf8_decode(name + i, n - i, &cp);
         const char *f = cp < 0x80 ? NULL : fold(cp);
+        /* Letters of other scripts (from Latin Extended-B on) are kept. */
         bool word = cp < 0x80 ? isalnum((int)cp) != 0
-                              : (f ? f[0] != '_' : cp >= 0x250);
+                    : f       ? f[0] != '_'
+                              : cp >= 0x180 && !is_symbol(cp);
         if (!word) {
             sep = out->len > 0;
         } else {

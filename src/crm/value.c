@@ -341,6 +341,9 @@ static int bad_option(const struct crm_field *f, const char *s, size_t n,
 static int add_option(const struct crm_field *f, struct jv *arr,
                       const char *s, size_t n, struct kith_err *err)
 {
+    if (!utf8_valid(s, n) || memchr(s, '\0', n))
+        return kith_errf(err, KITH_EINVAL, "%s: text is not valid UTF-8",
+                         f->slug);
     trim(&s, &n);
     if (!n)
         return KITH_OK;
@@ -524,8 +527,8 @@ int value_parse(const struct crm_field *f, const struct jv *in,
         if (!utf8_valid(s, n) || memchr(s, '\0', n))
             return kith_errf(err, KITH_EINVAL, "%s: text is not valid UTF-8",
                              f->slug);
-        if (f->type != CRM_LONG_TEXT && f->type != CRM_TEXT)
-            trim(&s, &n);
+        if (f->type != CRM_LONG_TEXT)
+            trim(&s, &n); /* "  Ann " is "Ann"; blank is empty */
         if (!n)
             return KITH_OK;
         break;
@@ -534,7 +537,12 @@ int value_parse(const struct crm_field *f, const struct jv *in,
         s = num, n = strlen(num);
         break;
     case JV_REAL:
-        snprintf(num, sizeof(num), "%.17g", jv_num(in));
+        /* The shortest text that reads back as the same number. */
+        for (int prec = 1; prec <= 17; prec++) {
+            snprintf(num, sizeof(num), "%.*g", prec, jv_num(in));
+            if (strtod(num, NULL) == jv_num(in))
+                break;
+        }
         s = num, n = strlen(num);
         break;
     case JV_BOOL:
@@ -552,7 +560,8 @@ int value_parse(const struct crm_field *f, const struct jv *in,
     }
     if ((t == JV_INT || t == JV_REAL) &&
         (f->type == CRM_DATE || f->type == CRM_DATETIME ||
-         f->type == CRM_EMAIL || f->type == CRM_URL || f->type == CRM_SELECT))
+         f->type == CRM_EMAIL || f->type == CRM_URL ||
+         f->type == CRM_SELECT || f->type == CRM_MULTI_SELECT))
         return kith_errf(err, KITH_EINVAL, "%s: %s is not a %s", f->slug, s,
                          crm_type_name(f->type));
     return parse_text_form(f, s, n, v, err);
