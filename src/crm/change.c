@@ -32,10 +32,9 @@ int change_group_new(struct crm *crm, int64_t *group, struct kith_err *err)
 
 int change_record(struct crm *crm, const char *actor, const char *object,
                   int64_t entry_id, const char *op, const char *before,
-                  const char *after, struct kith_err *err)
+                  const char *after, const char *at, struct kith_err *err)
 {
     struct db_stmt *st;
-    char now[CLOCK_ISO_LEN];
     int ret = db_cached(crm->db,
                         "INSERT INTO kith_changes (at, actor, object, "
                         "entry_id, op, before, after, group_id) VALUES "
@@ -43,8 +42,7 @@ int change_record(struct crm *crm, const char *actor, const char *object,
                         &st, err);
     if (ret < 0)
         return ret;
-    clock_now_iso(now);
-    db_bind_str(st, 1, now);
+    db_bind_str(st, 1, at);
     db_bind_str(st, 2, actor);
     db_bind_str(st, 3, object);
     db_bind_int(st, 4, entry_id);

@@ -13,6 +13,8 @@ struct crm {
     size_t nobjects;
     int64_t group; /* change group of the open crm_begin, 0 when none */
     int depth;     /* crm_begin nesting */
+    bool broken;   /* a write in the open group failed half-way */
+    struct buf scratch; /* reused by the write path for change JSON */
 };
 
 /* ---- schema.c ---- */
@@ -62,7 +64,7 @@ int entry_restore(struct crm *crm, const char *actor,
 /* ---- change.c ---- */
 int change_record(struct crm *crm, const char *actor, const char *object,
                   int64_t entry_id, const char *op, const char *before,
-                  const char *after, struct kith_err *err);
+                  const char *after, const char *at, struct kith_err *err);
 /* Start a new change group; its id is the id the next change will take. */
 int change_group_new(struct crm *crm, int64_t *group, struct kith_err *err);
 

@@ -35,6 +35,12 @@ int crm_begin(struct crm *crm, struct kith_err *err)
 
 int crm_commit(struct crm *crm, struct kith_err *err)
 {
+    if (crm->broken && crm->depth == 1) {
+        crm_rollback(crm);
+        return kith_errf(err, KITH_EDB,
+                         "a write in this group failed half-way, so none "
+                         "of the group was saved");
+    }
     int ret = db_tx_commit(crm->db, err);
     if (ret < 0) {
         crm_rollback(crm);
@@ -48,8 +54,10 @@ int crm_commit(struct crm *crm, struct kith_err *err)
 void crm_rollback(struct crm *crm)
 {
     db_tx_rollback(crm->db);
-    if (crm->depth > 0 && --crm->depth == 0)
+    if (crm->depth > 0 && --crm->depth == 0) {
         crm->group = 0;
+        crm->broken = false;
+    }
 }
 
 int entry_tx_begin(struct crm *crm, struct kith_err *err)
@@ -197,9 +205,33 @@ static void release_values(struct crm_val *vals, size_t n)
 
 /* ---- create ---- */
 
+/* Take back a row that insert_entry wrote but could not record. */
+static void uninsert(struct crm *crm, const struct crm_object *o, int64_t id)
+{
+    struct buf sql = BUF_INIT;
+    struct db_stmt *st;
+    buf_appends(&sql, "DELETE FROM ");
+    db_quote_ident(&sql, o->slug);
+    buf_appends(&sql, " WHERE id = ?1");
+    if (db_cached(crm->db, sql.buf, &st, NULL) < 0) {
+        crm->broken = true;
+    } else {
+        db_bind_int(st, 1, id);
+        if (db_step(st, NULL) < 0)
+            crm->broken = true;
+        db_reset(st);
+    }
+    buf_release(&sql);
+}
+
 /*
  * Insert one entry of o: id 0 lets SQLite choose, created may be NULL for
  * now. Records the change as a create with the full entry as "after".
+ *
+ * Inside a group (crm_begin) this is the hot path of imports, so it opens
+ * no savepoint: the INSERT is one statement, atomic on its own, and if
+ * recording it fails the row is deleted again (or the group is marked
+ * broken and its commit refused).
  */
 static int insert_entry(struct crm *crm, const char *actor,
                         const struct crm_object *o, int64_t id,
@@ -213,11 +245,12 @@ static int insert_entry(struct crm *crm, const char *actor,
     char now[CLOCK_ISO_LEN];
     clock_now_iso(now);
     struct db_stmt *st;
-    int ret = entry_tx_begin(crm, err);
+    bool own_tx = crm->depth == 0;
+    int ret = own_tx ? crm_begin(crm, err) : KITH_OK;
     if (ret < 0)
         return ret;
     if ((ret = db_cached(crm->db, o->insert_sql, &st, err)) < 0)
-        return entry_tx_end(crm, ret, err);
+        goto out;
     if (id)
         db_bind_int(st, 1, id);
     db_bind_str(st, 2, created ? created : now);
@@ -230,12 +263,13 @@ static int insert_entry(struct crm *crm, const char *actor,
         if (ret == KITH_ECONFLICT && id)
             kith_errf(err, ret, "%s entry #%lld already exists", o->slug,
                       (long long)id);
-        return entry_tx_end(crm, ret, err);
+        goto out;
     }
     id = db_last_id(crm->db);
-    struct buf after = BUF_INIT;
+    struct buf *after = &crm->scratch;
     struct jw w;
-    jw_init(&w, &after);
+    buf_reset(after);
+    jw_init(&w, after);
     jw_obj(&w);
     jw_key(&w, "id");
     jw_int(&w, id);
@@ -248,12 +282,14 @@ static int insert_entry(struct crm *crm, const char *actor,
         write_val(&w, &o->fields[i], &vals[i]);
     }
     jw_end_obj(&w);
-    ret = change_record(crm, actor, o->slug, id, "create", NULL, after.buf,
-                        err);
-    buf_release(&after);
+    ret = change_record(crm, actor, o->slug, id, "create", NULL, after->buf,
+                        now, err);
+    if (ret < 0 && !own_tx)
+        uninsert(crm, o, id);
     if (ret == KITH_OK && id_out)
         *id_out = id;
-    return entry_tx_end(crm, ret, err);
+out:
+    return own_tx ? entry_tx_end(crm, ret, err) : ret;
 }
 
 int crm_create(struct crm *crm, const char *actor, const char *object,
@@ -539,7 +575,7 @@ static int update_entry(struct crm *crm, const char *actor,
     db_reset(st);
     if (ret >= 0)
         ret = change_record(crm, actor, o->slug, id, "update", before.buf,
-                            after.buf, err);
+                            after.buf, now, err);
 out:
     if (in_tx)
         ret = entry_tx_end(crm, ret < 0 ? ret : KITH_OK, err);
@@ -655,9 +691,11 @@ static int delete_entry(struct crm *crm, const char *actor,
     db_bind_int(st, 1, id);
     ret = db_step(st, err);
     db_reset(st);
+    char now[CLOCK_ISO_LEN];
+    clock_now_iso(now);
     if (ret >= 0)
         ret = change_record(crm, actor, o->slug, id, "delete", before.buf,
-                            NULL, err);
+                            NULL, now, err);
 out:
     buf_release(&before);
     buf_release(&sql);

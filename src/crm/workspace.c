@@ -198,9 +198,16 @@ out:
     return ret;
 }
 
-int crm_open_db(const char *path, struct crm **out, struct kith_err *err)
+static struct crm *crm_new(void)
 {
     struct crm *crm = xcalloc(1, sizeof(*crm));
+    buf_init(&crm->scratch, 0);
+    return crm;
+}
+
+int crm_open_db(const char *path, struct crm **out, struct kith_err *err)
+{
+    struct crm *crm = crm_new();
     int ret = db_open(path, true, &crm->db, err);
     if (ret == KITH_OK)
         ret = schema_load(crm, err);
@@ -223,7 +230,7 @@ int crm_open(const char *dir, struct crm **out, struct kith_err *err)
                         "no workspace at %s (create one with: kith init)",
                         dir);
     } else {
-        struct crm *crm = xcalloc(1, sizeof(*crm));
+        struct crm *crm = crm_new();
         ret = db_open(path.buf, false, &crm->db, err);
         if (ret == KITH_OK)
             ret = schema_load(crm, err);
@@ -241,6 +248,7 @@ void crm_close(struct crm *crm)
     if (!crm)
         return;
     schema_free(crm);
+    buf_release(&crm->scratch);
     db_close(crm->db);
     free(crm);
 }

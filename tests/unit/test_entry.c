@@ -924,8 +924,7 @@ static void test_entry__list_refusals(void **state)
         const char *msg;
     } cases[] = {
         { "nam", 0, "sort: people has no field 'nam'; did you mean 'name'?" },
-        { "nmae", 0, "sort: people has no field 'nmae' (see: kith fields "
-                     "people)" },
+        { "nmae", 0, "sort: people has no field 'nmae'; did you mean 'name'?" },
         { "-stauts", 0, "sort: people has no field 'stauts'; did you mean "
                         "'status'?" },
         { "name,zzz", 0, "sort: people has no field 'zzz'" },
