@@ -783,6 +783,59 @@ static void test_entry__failed_write_inside_a_group(void **state)
     jv_free(log);
 }
 
+/* Make the database refuse a statement, to fail the write path midway. */
+static void refuse(struct crm *crm, const char *trigger_sql)
+{
+    struct kith_err err = KITH_ERR_INIT;
+    if (db_exec(crm_db(crm), trigger_sql, &err) < 0)
+        fail_msg("trigger: %s", err.msg);
+}
+
+static void test_entry__unrecorded_insert_is_taken_back(void **state)
+{
+    struct crm *crm = *state;
+    struct kith_err err = KITH_ERR_INIT;
+    /* The change log refuses the third entry, after its row went in. */
+    refuse(crm, "CREATE TEMP TRIGGER no_log BEFORE INSERT ON kith_changes "
+                "WHEN NEW.entry_id = 3 BEGIN SELECT RAISE(ABORT, 'boom'); "
+                "END");
+    assert_int_equal(crm_begin(crm, &err), KITH_OK);
+    make(crm, "people", "{\"name\": \"One\"}");
+    make(crm, "people", "{\"name\": \"Two\"}");
+    struct jv *v = unit_json("{\"name\": \"Three\"}");
+    assert_true(crm_create(crm, CRM_ACTOR_USER, "people", v, NULL, &err) < 0);
+    assert_contains(err.msg, "boom");
+    jv_free(v);
+    assert_int_equal(crm_commit(crm, &err), KITH_OK);
+    assert_int_equal(count(crm, "people"), 2); /* no row without a record */
+    struct jv *log = changes(crm, NULL, 0);
+    assert_int_equal(jv_len(log), 2);
+    jv_free(log);
+}
+
+static void test_entry__broken_group_is_not_committed(void **state)
+{
+    struct crm *crm = *state;
+    struct kith_err err = KITH_ERR_INIT;
+    /* Neither the record nor taking the row back can succeed. */
+    refuse(crm, "CREATE TEMP TRIGGER no_log BEFORE INSERT ON kith_changes "
+                "WHEN NEW.entry_id = 2 BEGIN SELECT RAISE(ABORT, 'boom'); "
+                "END; "
+                "CREATE TEMP TRIGGER no_delete BEFORE DELETE ON people "
+                "BEGIN SELECT RAISE(ABORT, 'stuck'); END");
+    assert_int_equal(crm_begin(crm, &err), KITH_OK);
+    make(crm, "people", "{\"name\": \"One\"}");
+    struct jv *v = unit_json("{\"name\": \"Two\"}");
+    assert_true(crm_create(crm, CRM_ACTOR_USER, "people", v, NULL, &err) < 0);
+    jv_free(v);
+    assert_int_equal(crm_commit(crm, &err), KITH_EDB);
+    assert_contains(err.msg, "none of the group was saved");
+    assert_int_equal(count(crm, "people"), 0);
+    /* The next group works again. */
+    make(crm, "people", "{\"name\": \"Later\"}");
+    assert_int_equal(count(crm, "people"), 1);
+}
+
 /* ---- the change log ---- */
 
 static void test_entry__log_filters(void **state)
@@ -977,6 +1030,8 @@ int main(void)
         T(test_entry__rollback_leaves_nothing),
         T(test_entry__groups_nest),
         T(test_entry__undo_group_is_all_or_nothing),
+        T(test_entry__unrecorded_insert_is_taken_back),
+        T(test_entry__broken_group_is_not_committed),
         T(test_entry__failed_write_inside_a_group),
         T(test_entry__log_filters),
         T(test_entry__list_sort_and_limit),
