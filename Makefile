@@ -47,6 +47,9 @@ UNITS    = $(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRC))
 BENCH    = build/bench-insert
 
 .PHONY: all test run install bench clean lint format fuzz
+# Keep object files of pattern-rule chains (and keep "make test"'s last line
+# the test summary).
+.SECONDARY:
 all: lint $(KITH)
 
 # Banned functions (git's banned.h, enforced by the build).
