@@ -173,56 +173,35 @@ static int change_load(struct crm *crm, int64_t id, struct change *c,
 
 /*
  * After undoing the delete c of an entry, point back at it the relations
- * that the same operation had cleared (recorded just before it).
+ * that the delete cleared (listed in its "before" as "_cleared"). Only
+ * where the entry still exists and the relation is still empty: a value
+ * set since is newer and is kept.
  */
 static int restore_pointers(struct crm *crm, const char *actor,
                             const struct change *c, struct kith_err *err)
 {
-    struct db_stmt *st;
-    int ret = db_prepare(crm->db,
-                         "SELECT id FROM kith_changes WHERE group_id = ?1 "
-                         "AND id < ?2 AND op = 'update' ORDER BY id",
-                         &st, err);
-    if (ret < 0)
-        return ret;
-    db_bind_int(st, 1, c->group_id);
-    db_bind_int(st, 2, c->id);
-    int64_t *ids = NULL;
-    size_t n = 0;
-    while ((ret = db_step(st, err)) == DB_ROW) {
-        ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-        ids[n++] = db_col_int(st, 0);
-    }
-    db_finalize(st);
-    const struct crm_object *target = crm_object_find(crm, c->object);
-    for (size_t i = 0; i < n && ret >= 0; i++) {
-        struct change u;
-        if ((ret = change_load(crm, ids[i], &u, err)) < 0)
-            break;
-        const struct crm_object *o = crm_object_find(crm, u.object);
-        struct jv *restore = jv_object(), *cur = NULL;
-        void *it = NULL;
-        struct jv *val;
-        const char *key;
-        /* Only where the entry still exists and the relation is still
-         * empty: a value set since the delete is newer and is kept. */
-        if (o && crm_get(crm, o->slug, u.entry_id, &cur, NULL) < 0)
-            o = NULL;
-        while (o && (key = jv_next(u.before, &it, &val))) {
-            const struct crm_field *f = crm_field_find(o, key);
-            if (f && f->type == CRM_RELATION && f->target == target &&
-                jv_int(val) == c->entry_id &&
-                jv_type(jv_get(u.after, key)) == JV_NULL &&
-                jv_type(jv_get(cur, key)) == JV_NULL)
-                jv_set_take(restore, key, jv_integer(c->entry_id));
+    const struct jv *cleared = jv_get(c->before, "_cleared");
+    int ret = KITH_OK;
+    for (size_t i = 0; i < jv_len(cleared) && ret >= 0; i++) {
+        const struct jv *p = jv_at(cleared, i);
+        const char *object = jv_str(jv_get(p, "object"));
+        const char *field = jv_str(jv_get(p, "field"));
+        const struct crm_object *o = object ? crm_object_find(crm, object)
+                                            : NULL;
+        int64_t id = jv_int(jv_get(p, "id"));
+        struct jv *cur = NULL;
+        if (!o || !field ||
+            crm_get(crm, o->slug, id, &cur, NULL) < 0 ||
+            jv_type(jv_get(cur, field)) != JV_NULL) {
+            jv_free(cur);
+            continue;
         }
-        if (o && jv_len(restore))
-            ret = entry_update(crm, actor, o, u.entry_id, restore, err);
-        jv_free(cur);
+        struct jv *restore = jv_object();
+        jv_set_take(restore, field, jv_integer(c->entry_id));
+        ret = entry_update(crm, actor, o, id, restore, err);
         jv_free(restore);
-        change_release(&u);
+        jv_free(cur);
     }
-    free(ids);
     return ret < 0 ? ret : KITH_OK;
 }
 
@@ -269,21 +248,12 @@ int crm_undo(struct crm *crm, const char *actor, int64_t change_id,
 int crm_undo_group(struct crm *crm, const char *actor, int64_t group_id,
                    struct kith_err *err)
 {
-    struct db_stmt *st;
-    int ret = db_prepare(crm->db,
-                         "SELECT id FROM kith_changes WHERE group_id = ?1 "
-                         "ORDER BY id DESC",
-                         &st, err);
-    if (ret < 0)
-        return ret;
-    db_bind_int(st, 1, group_id);
-    int64_t *ids = NULL;
-    size_t n = 0;
-    while ((ret = db_step(st, err)) == DB_ROW) {
-        ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-        ids[n++] = db_col_int(st, 0);
-    }
-    db_finalize(st);
+    int64_t *ids;
+    size_t n;
+    int ret = db_ids(crm->db,
+                     "SELECT id FROM kith_changes WHERE group_id = ?1 "
+                     "ORDER BY id DESC",
+                     group_id, &ids, &n, err);
     if (ret >= 0 && !n)
         ret = kith_errf(err, KITH_ENOTFOUND, "there is no change group #%lld",
                         (long long)group_id);

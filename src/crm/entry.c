@@ -606,10 +606,14 @@ int entry_update(struct crm *crm, const char *actor,
 
 /* ---- delete ---- */
 
-/* Set to null every relation that points at entry id of target. */
+/*
+ * Set to null every relation that points at entry id of target, each a
+ * recorded update, and list them in *cleared as JSON items
+ * {"object", "id", "field"} (the delete keeps them, for its undo).
+ */
 static int clear_pointers(struct crm *crm, const char *actor,
                           const struct crm_object *target, int64_t id,
-                          struct kith_err *err)
+                          struct jw *cleared, struct kith_err *err)
 {
     for (size_t i = 0; i < crm->nobjects; i++) {
         const struct crm_object *o = &crm->objects[i];
@@ -618,28 +622,30 @@ static int clear_pointers(struct crm *crm, const char *actor,
             if (f->type != CRM_RELATION || f->target != target)
                 continue;
             struct buf sql = BUF_INIT;
-            struct db_stmt *st;
             buf_appends(&sql, "SELECT id FROM ");
             db_quote_ident(&sql, o->slug);
             buf_appends(&sql, " WHERE ");
             db_quote_ident(&sql, f->slug);
             buf_appends(&sql, " = ?1");
-            int ret = db_prepare(crm->db, sql.buf, &st, err);
+            int64_t *ids;
+            size_t n;
+            int ret = db_ids(crm->db, sql.buf, id, &ids, &n, err);
             buf_release(&sql);
             if (ret < 0)
                 return ret;
-            db_bind_int(st, 1, id);
-            int64_t *ids = NULL;
-            size_t n = 0;
-            while ((ret = db_step(st, err)) == DB_ROW) {
-                ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-                ids[n++] = db_col_int(st, 0);
-            }
-            db_finalize(st);
             struct jv *clear = jv_object();
             jv_set_take(clear, f->slug, jv_null());
-            for (size_t k = 0; k < n && ret >= 0; k++)
+            for (size_t k = 0; k < n && ret >= 0; k++) {
                 ret = update_entry(crm, actor, o, ids[k], clear, err);
+                jw_obj(cleared);
+                jw_key(cleared, "object");
+                jw_str(cleared, o->slug);
+                jw_key(cleared, "id");
+                jw_int(cleared, ids[k]);
+                jw_key(cleared, "field");
+                jw_str(cleared, f->slug);
+                jw_end_obj(cleared);
+            }
             jv_free(clear);
             free(ids);
             if (ret < 0)
@@ -653,8 +659,11 @@ static int delete_entry(struct crm *crm, const char *actor,
                         const struct crm_object *o, int64_t id,
                         struct kith_err *err)
 {
-    struct buf before = BUF_INIT, sql = BUF_INIT;
+    struct buf before = BUF_INIT, sql = BUF_INIT, cleared = BUF_INIT;
     struct db_stmt *st;
+    struct jw cw;
+    jw_init(&cw, &cleared);
+    jw_arr(&cw);
     int ret = entry_tx_begin(crm, err);
     if (ret < 0)
         return ret;
@@ -663,7 +672,7 @@ static int delete_entry(struct crm *crm, const char *actor,
     if ((ret = select_one(crm, o, id, &st, err)) < 0)
         goto out;
     db_reset(st);
-    if ((ret = clear_pointers(crm, actor, o, id, err)) < 0 ||
+    if ((ret = clear_pointers(crm, actor, o, id, &cw, err)) < 0 ||
         (ret = select_one(crm, o, id, &st, err)) < 0)
         goto out;
     struct jw w;
@@ -680,6 +689,11 @@ static int delete_entry(struct crm *crm, const char *actor,
             continue;
         jw_key(&w, o->fields[i].slug);
         value_write(&w, &o->fields[i], st, 3 + (int)i);
+    }
+    jw_end_arr(&cw);
+    if (cleared.len > 2) { /* not "[]" */
+        jw_key(&w, "_cleared"); /* no slug starts with "_" */
+        jw_raw(&w, cleared.buf, cleared.len);
     }
     jw_end_obj(&w);
     db_reset(st);
@@ -699,6 +713,7 @@ static int delete_entry(struct crm *crm, const char *actor,
 out:
     buf_release(&before);
     buf_release(&sql);
+    buf_release(&cleared);
     return entry_tx_end(crm, ret < 0 ? ret : KITH_OK, err);
 }
 

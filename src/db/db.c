@@ -317,6 +317,34 @@ int db_tx_depth(const struct db *db)
     return db->depth;
 }
 
+int db_ids(struct db *db, const char *sql, int64_t param, int64_t **ids,
+           size_t *n, struct kith_err *err)
+{
+    struct db_stmt *st;
+    size_t cap = 0;
+    *ids = NULL;
+    *n = 0;
+    int ret = db_prepare(db, sql, &st, err);
+    if (ret < 0)
+        return ret;
+    db_bind_int(st, 1, param);
+    while ((ret = db_step(st, err)) == DB_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *ids = xrealloc(*ids, cap * sizeof(**ids));
+        }
+        (*ids)[(*n)++] = db_col_int(st, 0);
+    }
+    db_finalize(st);
+    if (ret < 0) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+        return ret;
+    }
+    return KITH_OK;
+}
+
 int64_t db_last_id(struct db *db)
 {
     return sqlite3_last_insert_rowid(db->h);

@@ -90,6 +90,13 @@ int db_tx_commit(struct db *db, struct kith_err *err);
 void db_tx_rollback(struct db *db);
 int db_tx_depth(const struct db *db);
 
+/*
+ * Run sql with one integer parameter (?1) and collect the first column of
+ * every row: *ids (free() it) holds *n integers.
+ */
+int db_ids(struct db *db, const char *sql, int64_t param, int64_t **ids,
+           size_t *n, struct kith_err *err);
+
 int64_t db_last_id(struct db *db);
 int db_changes(struct db *db);
 

@@ -603,6 +603,31 @@ static void test_entry__undo_group_of_a_delete(void **state)
     assert_int_equal(db_integrity_check(crm_db(crm), &err), KITH_OK);
 }
 
+static void test_entry__undo_delete_keeps_a_deliberate_clear(void **state)
+{
+    struct crm *crm = *state;
+    struct kith_err err = KITH_ERR_INIT;
+    int64_t acme = make(crm, "companies", "{\"name\": \"Acme\"}");
+    int64_t ann = make(crm, "people", "{\"name\": \"Ann\", \"company\": 1}");
+    int64_t bob = make(crm, "people", "{\"name\": \"Bob\", \"company\": 1}");
+    /* In one group (as an agent's turn): Ann leaves Acme, then Acme goes. */
+    assert_int_equal(crm_begin(crm, &err), KITH_OK);
+    assert_int_equal(update(crm, "people", ann, "{\"company\": null}", &err),
+                     KITH_OK);
+    assert_int_equal(crm_delete(crm, CRM_ACTOR_USER, "companies", acme, &err),
+                     KITH_OK);
+    assert_int_equal(crm_commit(crm, &err), KITH_OK);
+    struct jv *log = changes(crm, "companies", acme);
+    int64_t del = jv_int(jv_get(jv_at(log, 0), "id"));
+    jv_free(log);
+    assert_int_equal(crm_undo(crm, CRM_ACTOR_USER, del, &err), KITH_OK);
+    struct jv *a = get(crm, "people", ann), *b = get(crm, "people", bob);
+    assert_int_equal(jv_type(jv_get(a, "company")), JV_NULL);
+    assert_json(jv_get(b, "company"), "{\"id\": 1, \"label\": \"Acme\"}");
+    jv_free(a);
+    jv_free(b);
+}
+
 static void test_entry__undo_refusals(void **state)
 {
     struct crm *crm = *state;
@@ -1025,6 +1050,7 @@ int main(void)
         T(test_entry__undo_delete_when_its_target_is_gone),
         T(test_entry__undo_of_a_self_relation),
         T(test_entry__undo_group_of_a_delete),
+        T(test_entry__undo_delete_keeps_a_deliberate_clear),
         T(test_entry__undo_refusals),
         T(test_entry__group_commit_and_undo),
         T(test_entry__rollback_leaves_nothing),
