@@ -43,9 +43,10 @@ void value_write(struct jw *w, const struct crm_field *f, struct db_stmt *st,
                  int col);
 
 /* ---- entry.c ---- */
-/* Open a transaction and a change group unless crm_begin already did. */
-int entry_tx_begin(struct crm *crm, struct kith_err *err);
+/* Close what crm_begin opened: commit when ret is KITH_OK, else roll back.
+ * Returns ret, or the commit's error. */
 int entry_tx_end(struct crm *crm, int ret, struct kith_err *err);
+/* Update and delete for an object already looked up (undo, cascades). */
 /*
  * Insert an entry with a given id and timestamps from a change-log
  * snapshot (undo of a delete). Relations to entries that are gone since

@@ -60,11 +60,6 @@ void crm_rollback(struct crm *crm)
     }
 }
 
-int entry_tx_begin(struct crm *crm, struct kith_err *err)
-{
-    return crm_begin(crm, err);
-}
-
 int entry_tx_end(struct crm *crm, int ret, struct kith_err *err)
 {
     if (ret < 0) {
@@ -514,9 +509,9 @@ out:
 
 /* ---- update ---- */
 
-static int update_entry(struct crm *crm, const char *actor,
-                        const struct crm_object *o, int64_t id,
-                        const struct jv *values, struct kith_err *err)
+int entry_update(struct crm *crm, const char *actor,
+                 const struct crm_object *o, int64_t id,
+                 const struct jv *values, struct kith_err *err)
 {
     struct crm_val *vals = xcalloc(o->nfields + 1, sizeof(*vals));
     bool *given = xcalloc(o->nfields + 1, sizeof(bool));
@@ -525,7 +520,7 @@ static int update_entry(struct crm *crm, const char *actor,
     struct jw wb, wa;
     bool in_tx = false;
     int ret = parse_values(crm, o, values, vals, given, err);
-    if (ret < 0 || (ret = entry_tx_begin(crm, err)) < 0)
+    if (ret < 0 || (ret = crm_begin(crm, err)) < 0)
         goto out;
     in_tx = true;
     if ((ret = select_one(crm, o, id, &st, err)) < 0)
@@ -594,15 +589,9 @@ int crm_update(struct crm *crm, const char *actor, const char *object,
     int ret = crm_object_get(crm, object, &o, err);
     if (ret < 0)
         return ret;
-    return update_entry(crm, actor, o, id, values, err);
+    return entry_update(crm, actor, o, id, values, err);
 }
 
-int entry_update(struct crm *crm, const char *actor,
-                 const struct crm_object *o, int64_t id,
-                 const struct jv *values, struct kith_err *err)
-{
-    return update_entry(crm, actor, o, id, values, err);
-}
 
 /* ---- delete ---- */
 
@@ -636,7 +625,7 @@ static int clear_pointers(struct crm *crm, const char *actor,
             struct jv *clear = jv_object();
             jv_set_take(clear, f->slug, jv_null());
             for (size_t k = 0; k < n && ret >= 0; k++) {
-                ret = update_entry(crm, actor, o, ids[k], clear, err);
+                ret = entry_update(crm, actor, o, ids[k], clear, err);
                 jw_obj(cleared);
                 jw_key(cleared, "object");
                 jw_str(cleared, o->slug);
@@ -655,16 +644,16 @@ static int clear_pointers(struct crm *crm, const char *actor,
     return KITH_OK;
 }
 
-static int delete_entry(struct crm *crm, const char *actor,
-                        const struct crm_object *o, int64_t id,
-                        struct kith_err *err)
+int entry_delete(struct crm *crm, const char *actor,
+                 const struct crm_object *o, int64_t id,
+                 struct kith_err *err)
 {
     struct buf before = BUF_INIT, sql = BUF_INIT, cleared = BUF_INIT;
     struct db_stmt *st;
     struct jw cw;
     jw_init(&cw, &cleared);
     jw_arr(&cw);
-    int ret = entry_tx_begin(crm, err);
+    int ret = crm_begin(crm, err);
     if (ret < 0)
         return ret;
     /* Pointers first, so undoing the group in reverse restores the entry
@@ -724,12 +713,5 @@ int crm_delete(struct crm *crm, const char *actor, const char *object,
     int ret = crm_object_get(crm, object, &o, err);
     if (ret < 0)
         return ret;
-    return delete_entry(crm, actor, o, id, err);
-}
-
-int entry_delete(struct crm *crm, const char *actor,
-                 const struct crm_object *o, int64_t id,
-                 struct kith_err *err)
-{
-    return delete_entry(crm, actor, o, id, err);
+    return entry_delete(crm, actor, o, id, err);
 }
