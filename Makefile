@@ -38,13 +38,15 @@ LIB_SRC  = $(wildcard src/base/*.c src/db/*.c src/crm/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
-rel_obj  = $(patsubst %.c,build/rel/%.o,$(1))
-san_obj  = $(patsubst %.c,build/san/%.o,$(1))
+# BUILD=dir builds elsewhere (two builds of one tree at once).
+BUILD   ?= build
+rel_obj  = $(patsubst %.c,$(BUILD)/rel/%.o,$(1))
+san_obj  = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
 
-KITH     = build/kith
-KITH_SAN = build/san/kith
-UNITS    = $(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRC))
-BENCH    = build/bench-insert
+KITH     = $(BUILD)/kith
+KITH_SAN = $(BUILD)/san/kith
+UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/san/unit/%,$(UNIT_SRC))
+BENCH    = $(BUILD)/bench-insert
 
 .PHONY: all test run install bench clean lint format fuzz
 # Keep object files of pattern-rule chains (and keep "make test"'s last line
@@ -57,11 +59,11 @@ lint:
 	@! grep -nE '\b(strcpy|strcat|strncpy|sprintf|vsprintf|strtok|gets)\(' \
 	    src/*/*.c src/*/*.h || (echo "banned function used (see above)"; false)
 
-build/rel/%.o: %.c
+$(BUILD)/rel/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(RELEASE) -c $< -o $@
 
-build/san/%.o: %.c
+$(BUILD)/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(SAN) -c $< -o $@
 
@@ -71,11 +73,11 @@ $(KITH): $(call rel_obj,$(LIB_SRC) $(CLI_SRC) src/main.c)
 $(KITH_SAN): $(call san_obj,$(LIB_SRC) $(CLI_SRC) src/main.c)
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lm
 
-build/san/unit/%: build/san/tests/unit/%.o $(call san_obj,$(LIB_SRC))
+$(BUILD)/san/unit/%: $(BUILD)/san/tests/unit/%.o $(call san_obj,$(LIB_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lm
 
-$(BENCH): build/rel/bench/bench_insert.o $(call rel_obj,$(LIB_SRC))
+$(BENCH): $(BUILD)/rel/bench/bench_insert.o $(call rel_obj,$(LIB_SRC))
 	$(CC) $(RELEASE) -o $@ $^ $(PKG_LIBS) -lm
 
 # Every suite; tests/run prints the closing "N passed, N failed" line.
@@ -97,19 +99,19 @@ format:
 	clang-format -i src/*/*.c src/*/*.h src/main.c tests/unit/*.c bench/*.c
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # libFuzzer targets (clang): make fuzz FUZZ_SECONDS=60
 FUZZ_SECONDS ?= 30
 FUZZ_CFLAGS = $(CSTD) -Isrc $(PKG_CFLAGS) -g -O1 \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-build/fuzz/%: fuzz/%.c $(LIB_SRC)
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-fuzz: build/fuzz/fuzz_value
-	@mkdir -p build/fuzz/corpus-value
-	build/fuzz/fuzz_value -max_total_time=$(FUZZ_SECONDS) -max_len=512 \
-	    build/fuzz/corpus-value fuzz/seeds/value
+fuzz: $(BUILD)/fuzz/fuzz_value
+	@mkdir -p $(BUILD)/fuzz/corpus-value
+	$(BUILD)/fuzz/fuzz_value -max_total_time=$(FUZZ_SECONDS) -max_len=512 \
+	    $(BUILD)/fuzz/corpus-value fuzz/seeds/value

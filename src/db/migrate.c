@@ -49,6 +49,33 @@ static const char *const migrations[] = {
     ");"
     "CREATE INDEX kith_changes_entry ON kith_changes (object, entry_id);"
     "CREATE INDEX kith_changes_group ON kith_changes (group_id);",
+
+    /* 1 -> 2: saved views, entry documents and the full-text index */
+    "CREATE TABLE kith_views ("
+    "  id INTEGER PRIMARY KEY,"
+    "  object TEXT NOT NULL," /* object slug */
+    "  name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL DEFAULT 'table'"
+    "    CHECK (kind IN ('table', 'kanban', 'calendar')),"
+    "  \"where\" TEXT," /* filter expression */
+    "  sort TEXT,"
+    "  columns TEXT," /* JSON array of field slugs, in order */
+    "  group_by TEXT," /* field slug for kanban and calendar */
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  UNIQUE (object, name)"
+    ");"
+    "CREATE TABLE kith_documents ("
+    "  object TEXT NOT NULL,"
+    "  entry_id INTEGER NOT NULL,"
+    "  markdown TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  PRIMARY KEY (object, entry_id)"
+    ") WITHOUT ROWID;"
+    /* rowid = object id << 40 | entry id, so a write finds its row at once */
+    "CREATE VIRTUAL TABLE kith_search USING fts5("
+    "  label, body, tokenize = 'unicode61 remove_diacritics 2',"
+    "  prefix = '2 3');",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(*migrations))
