@@ -103,15 +103,20 @@ clean:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-# libFuzzer targets (clang): make fuzz FUZZ_SECONDS=60
+# libFuzzer targets (clang), one per parser of outside bytes: fuzz/fuzz_*.c.
+# make fuzz runs each for FUZZ_SECONDS, growing its corpus in fuzz/corpus/.
 FUZZ_SECONDS ?= 30
+FUZZERS = $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_CFLAGS = $(CSTD) -Isrc $(PKG_CFLAGS) -g -O1 \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-fuzz: $(BUILD)/fuzz/fuzz_value
-	@mkdir -p $(BUILD)/fuzz/corpus-value
-	$(BUILD)/fuzz/fuzz_value -max_total_time=$(FUZZ_SECONDS) -max_len=512 \
-	    $(BUILD)/fuzz/corpus-value fuzz/seeds/value
+fuzz: $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
+	@for f in $(FUZZERS); do \
+	    mkdir -p fuzz/corpus/$$f; \
+	    echo "== $$f ($(FUZZ_SECONDS) s)"; \
+	    $(BUILD)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	        fuzz/corpus/$$f || exit 1; \
+	done
