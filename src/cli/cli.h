@@ -77,6 +77,20 @@ void table_add(struct table *t, const char *const *cells);
 /* Print aligned, cells capped at max_width cells (0 = none); frees t. */
 void table_print(struct table *t, FILE *out, size_t max_width);
 
+/* ---- progress.c: a progress bar on stderr when it is a terminal ---- */
+struct progress {
+    const char *what;
+    size_t total; /* units of work in all (bytes, rows), 0 when unknown */
+    int64_t start_ms, last_ms;
+    bool on;
+};
+
+void progress_start(struct progress *p, const char *what, size_t total);
+/* rows handled so far; done: units of total handled so far. */
+void progress_update(struct progress *p, size_t rows, size_t done);
+/* Erase the bar. */
+void progress_end(struct progress *p);
+
 /* ---- commands ---- */
 int cmd_init(struct cli *c);
 int cmd_version(struct cli *c);

@@ -190,11 +190,14 @@ int crm_get(struct crm *crm, const char *object, int64_t id,
             struct jv **out, struct kith_err *err);
 
 struct crm_query {
-    const char *sort; /* "-amount,name"; NULL for id order */
-    int64_t limit;    /* 0 for the default (50) */
+    const char *where;  /* filter expression (DESIGN's language), or NULL */
+    const char *sort;   /* "-amount,name"; NULL for id order */
+    int64_t limit;      /* 0 for the default (50) */
+    const char *cursor; /* next_cursor of the page before, or NULL */
+    bool no_count;      /* skip counting "total" (it is then null) */
 };
 
-/* {"entries": [...], "total": N, "next_cursor": null} */
+/* {"entries": [...], "total": N, "next_cursor": "..." or null} */
 int crm_list(struct crm *crm, const char *object, const struct crm_query *q,
              struct jv **out, struct kith_err *err);
 /* Number of entries of an object. */
