@@ -47,6 +47,8 @@ KITH     = $(BUILD)/kith
 KITH_SAN = $(BUILD)/san/kith
 UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/san/unit/%,$(UNIT_SRC))
 BENCH    = $(BUILD)/bench-insert
+BENCH_SEARCH = $(BUILD)/bench-search
+BENCH_QUERY = $(BUILD)/bench-query
 
 .PHONY: all test run install bench clean lint format fuzz
 # Keep object files of pattern-rule chains (and keep "make test"'s last line
@@ -80,6 +82,12 @@ $(BUILD)/san/unit/%: $(BUILD)/san/tests/unit/%.o $(call san_obj,$(LIB_SRC))
 $(BENCH): $(BUILD)/rel/bench/bench_insert.o $(call rel_obj,$(LIB_SRC))
 	$(CC) $(RELEASE) -o $@ $^ $(PKG_LIBS) -lm
 
+$(BENCH_SEARCH): $(BUILD)/rel/bench/bench_search.o $(call rel_obj,$(LIB_SRC))
+	$(CC) $(RELEASE) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BENCH_QUERY): $(BUILD)/rel/bench/bench_query.o $(call rel_obj,$(LIB_SRC))
+	$(CC) $(RELEASE) -o $@ $^ $(PKG_LIBS) -lm
+
 # Every suite; tests/run prints the closing "N passed, N failed" line.
 test: lint $(KITH_SAN) $(UNITS) $(BENCH)
 	KITH_BIN=$(KITH_SAN) BENCH_BIN=$(BENCH) tests/run $(UNITS)
@@ -92,7 +100,7 @@ install: $(KITH)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(KITH) $(DESTDIR)$(PREFIX)/bin/kith
 
-bench: $(KITH) $(BENCH)
+bench: $(KITH) $(BENCH) $(BENCH_SEARCH) $(BENCH_QUERY)
 	bench/run
 
 format:

@@ -110,6 +110,27 @@ int cmd_rm(struct cli *c);
 int cmd_ls(struct cli *c);
 int cmd_log(struct cli *c);
 int cmd_undo(struct cli *c);
+int cmd_search(struct cli *c);
+int cmd_reindex(struct cli *c);
+int cmd_doc(struct cli *c);
+int cmd_import(struct cli *c);
+int cmd_export(struct cli *c);
+int cmd_sql(struct cli *c);
+int cmd_dupes(struct cli *c);
+int cmd_merge(struct cli *c);
+
+/* ---- cmd_view.c ---- */
+int cmd_views(struct cli *c);
+int cmd_view_add(struct cli *c);
+int cmd_view_rm(struct cli *c);
+/* Print entries with the columns of a view (a JSON array of slugs), or
+ * as cli_print_entries when columns is NULL. */
+void cli_print_view_entries(struct cli *c, const struct crm_object *o,
+                            const struct jv *columns,
+                            const struct jv *entries);
+/* "next: kith ls ... --cursor C" on stderr when cursor is not NULL. */
+void cli_print_next_hint(struct cli *c, const struct crm_object *o,
+                         const char *cursor);
 
 /* Shared by the entry and tour commands: print entries as a table. */
 void cli_print_entries(struct cli *c, const struct crm_object *o,

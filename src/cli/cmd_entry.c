@@ -226,27 +226,51 @@ int cmd_rm(struct cli *c)
     return CLI_OK;
 }
 
+/* The page of entries as CSV, in the form kith import reads back. */
+static void print_csv(struct cli *c, const struct crm_object *o,
+                      const struct jv *entries)
+{
+    struct buf b = BUF_INIT;
+    crm_csv_header(o, &b);
+    for (size_t i = 0; i < jv_len(entries); i++)
+        crm_csv_row(c->crm, o, jv_at(entries, i), &b);
+    fwrite(b.buf, 1, b.len, stdout);
+    buf_release(&b);
+}
+
 int cmd_ls(struct cli *c)
 {
     const struct crm_object *o;
-    struct crm_query q = { .sort = cli_opt(c, "sort") };
+    struct crm_query q = { .sort = cli_opt(c, "sort"),
+                           .where = cli_opt(c, "where"),
+                           .cursor = cli_opt(c, "cursor"),
+                           .view = cli_opt(c, "view") };
     const char *limit = cli_opt(c, "limit");
+    struct jv *list, *view = NULL;
     int ret = crm_object_get(c->crm, c->argv[0], &o, &c->err);
     if (ret < 0)
         return cli_fail(c, ret);
     if (limit && (ret = cli_parse_id(c, limit, "--limit", &q.limit)) != CLI_OK)
         return ret;
-    struct jv *list;
-    if ((ret = crm_list(c->crm, o->slug, &q, &list, &c->err)) < 0)
+    if (q.view && (ret = crm_view_find(c->crm, o->slug, q.view, &view,
+                                       &c->err)) < 0)
         return cli_fail(c, ret);
+    if ((ret = crm_list(c->crm, o->slug, &q, &list, &c->err)) < 0) {
+        jv_free(view);
+        return cli_fail(c, ret);
+    }
     if (c->json) {
         cli_print_json(list);
+    } else if (cli_flag(c, "csv")) {
+        print_csv(c, o, jv_get(list, "entries"));
     } else {
         const struct jv *entries = jv_get(list, "entries");
-        cli_print_entries(c, o, entries);
+        cli_print_view_entries(c, o, jv_get(view, "columns"), entries);
         printf("%zu of %lld %s\n", jv_len(entries),
                (long long)jv_int(jv_get(list, "total")), o->slug);
+        cli_print_next_hint(c, o, jv_str(jv_get(list, "next_cursor")));
     }
+    jv_free(view);
     jv_free(list);
     return CLI_OK;
 }

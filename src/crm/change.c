@@ -205,6 +205,27 @@ static int restore_pointers(struct crm *crm, const char *actor,
     return ret < 0 ? ret : KITH_OK;
 }
 
+/*
+ * Undo an update: its "before" values go back through entry_update, and a
+ * document ("_document", from crm_doc_set) through doc_set.
+ */
+static int undo_update(struct crm *crm, const char *actor,
+                       const struct crm_object *o, const struct change *c,
+                       struct kith_err *err)
+{
+    const struct jv *doc = jv_get(c->before, "_document");
+    if (!doc)
+        return entry_update(crm, actor, o, c->entry_id, c->before, err);
+    int ret = doc_set(crm, actor, o, c->entry_id, jv_str(doc), err);
+    if (ret == KITH_OK && jv_len(c->before) > 1) {
+        struct jv *rest = jv_copy(c->before);
+        jv_del(rest, "_document");
+        ret = entry_update(crm, actor, o, c->entry_id, rest, err);
+        jv_free(rest);
+    }
+    return ret;
+}
+
 static int undo_one(struct crm *crm, const char *actor, const struct change *c,
                     struct kith_err *err)
 {
@@ -217,7 +238,7 @@ static int undo_one(struct crm *crm, const char *actor, const struct change *c,
     if (!strcmp(c->op, "create"))
         return entry_delete(crm, actor, o, c->entry_id, err);
     if (!strcmp(c->op, "update"))
-        return entry_update(crm, actor, o, c->entry_id, c->before, err);
+        return undo_update(crm, actor, o, c, err);
     int ret = entry_restore(crm, actor, o, c->before, err);
     if (ret == KITH_OK)
         ret = restore_pointers(crm, actor, c, err);

@@ -153,7 +153,10 @@ int crm_field_add(struct crm *crm, const char *object,
                   const struct crm_field_spec *spec, struct kith_err *err);
 int crm_field_rename(struct crm *crm, const char *object, const char *field,
                      const char *new_name, struct kith_err *err);
-/* Drop a field and its values. Refused unless force, and for the label. */
+/*
+ * Drop a field and its values. Refused unless force, for the label, and
+ * while a saved view uses it (KITH_ECONFLICT naming the view).
+ */
 int crm_field_remove(struct crm *crm, const char *object, const char *field,
                      bool force, struct kith_err *err);
 
@@ -195,9 +198,24 @@ struct crm_query {
     int64_t limit;      /* 0 for the default (50) */
     const char *cursor; /* next_cursor of the page before, or NULL */
     bool no_count;      /* skip counting "total" (it is then null) */
+    const char *view;   /* a saved view's name: its where is ANDed with
+                           where, its sort used unless sort is given */
 };
 
-/* {"entries": [...], "total": N, "next_cursor": "..." or null} */
+#define CRM_LIST_MAX_LIMIT 100000
+
+/*
+ * {"entries": [...], "total": N, "next_cursor": "..." or null}
+ *
+ * where is DESIGN's filter language, checked against the object's fields
+ * by type; a bad one fails with KITH_EINVAL and "filter at column N: ..."
+ * (KITH_ETOOBIG past 4 KiB). sort is "-amount,name" (id breaks ties).
+ * total counts every entry the filter matches. next_cursor is a keyset
+ * cursor: pass it back with the same where and sort for the next page,
+ * which continues after the last row even when entries were added or
+ * deleted in between; it is null on the last page. A cursor that is not
+ * one, or was made for another sort, fails with KITH_EINVAL.
+ */
 int crm_list(struct crm *crm, const char *object, const struct crm_query *q,
              struct jv **out, struct kith_err *err);
 /* Number of entries of an object. */
@@ -223,6 +241,250 @@ int crm_undo(struct crm *crm, const char *actor, int64_t change_id,
 /* Revert every change of a group, newest first, in one transaction. */
 int crm_undo_group(struct crm *crm, const char *actor, int64_t group_id,
                    struct kith_err *err);
+
+/* ---- saved views (view.c) ---- */
+
+/*
+ * A saved view is a named list of one object's entries: a filter, a sort,
+ * the columns to show and, for kanban and calendar, the field to group by.
+ * Its JSON (what every function here takes and gives):
+ *   {"id": 3, "object": "people", "name": "Hot leads", "kind": "table",
+ *    "where": "status = Lead" | null, "sort": "-updated_at" | null,
+ *    "columns": ["name", "email"] | null, "group_by": "status" | null,
+ *    "created_at": "...", "updated_at": "..."}
+ * kind is table, kanban (group_by a select field) or calendar (group_by a
+ * date or datetime field). Everything is checked against the object when
+ * the view is saved: the filter compiles, the sort and columns name fields
+ * ("columns" may also be a comma list "name,email"). Names are unique per
+ * object, case-insensitively (KITH_ECONFLICT). Removing an object removes
+ * its views; a field that a view uses cannot be removed until the view no
+ * longer uses it (crm_field_remove says which view).
+ */
+
+/* All views of object (NULL: every object), by object then name. */
+int crm_view_list(struct crm *crm, const char *object, struct jv **out,
+                  struct kith_err *err);
+int crm_view_get(struct crm *crm, int64_t id, struct jv **out,
+                 struct kith_err *err);
+/* The view of object named name (any case); KITH_ENOTFOUND if none. */
+int crm_view_find(struct crm *crm, const char *object, const char *name,
+                  struct jv **out, struct kith_err *err);
+/* Save a new view from spec ({"object", "name", ...} as above). */
+int crm_view_add(struct crm *crm, const struct jv *spec, int64_t *id,
+                 struct kith_err *err);
+/* Change the members spec gives (null clears where, sort, columns...). */
+int crm_view_update(struct crm *crm, int64_t id, const struct jv *spec,
+                    struct kith_err *err);
+int crm_view_remove(struct crm *crm, int64_t id, struct kith_err *err);
+
+/* ---- entry documents (document.c) ---- */
+
+/* The largest document crm_doc_set accepts, in bytes. */
+#define CRM_DOC_MAX (1024 * 1024)
+
+/*
+ * An entry's markdown document: *markdown is the text (caller frees with
+ * free()) or NULL when the entry has none. KITH_ENOTFOUND when the object
+ * or the entry does not exist.
+ */
+int crm_doc_get(struct crm *crm, const char *object, int64_t id,
+                char **markdown, struct kith_err *err);
+/*
+ * Replace an entry's document; NULL or "" deletes it. The entry must exist
+ * (KITH_ENOTFOUND), the text must be UTF-8 without NUL (KITH_EINVAL) and at
+ * most CRM_DOC_MAX bytes (KITH_ETOOBIG). Recorded in the change log as an
+ * "update" with before/after {"_document": text or null}, and indexed for
+ * search, in one transaction (or the caller's crm_begin group).
+ */
+int crm_doc_set(struct crm *crm, const char *actor, const char *object,
+                int64_t id, const char *markdown, struct kith_err *err);
+
+/* ---- full-text search (search.c) ---- */
+
+/*
+ * Search every object's text-like fields and documents. text is plain user
+ * text: each word matches as a prefix, all words must match; no FTS syntax
+ * passes through (quotes, NEAR, column filters, * and parentheses are just
+ * characters). limit caps the hits (0 for the default, 50). *out:
+ * {"query": text, "groups": [{"object": slug, "name": display name,
+ *   "hits": [{"id", "label", "snippet", "score"}]}], "total": N}
+ * where groups come in the order of their best hit, hits by rank (best
+ * first; score is bm25, higher is better), snippet marks matches with
+ * [ and ], and total counts every match (not capped by limit).
+ * Text with no words gives no hits. Caller frees *out with jv_free.
+ */
+int crm_search(struct crm *crm, const char *text, int64_t limit,
+               struct jv **out, struct kith_err *err);
+
+/* Called by crm_reindex after each object: done and total entries. */
+typedef void crm_progress_fn(void *ctx, int64_t done, int64_t total);
+
+/*
+ * Rebuild the search index from every entry and document, in one
+ * transaction. progress may be NULL.
+ */
+int crm_reindex(struct crm *crm, crm_progress_fn *progress, void *ctx,
+                struct kith_err *err);
+
+/* ---- CSV import and export (import.c, export.c) ---- */
+
+/*
+ * Pull up to cap bytes of input into buf: *got bytes were read, 0 at the
+ * end. Return KITH_OK or a negative code with err filled (KITH_EIO).
+ */
+typedef int crm_read_fn(void *ctx, char *buf, size_t cap, size_t *got,
+                        struct kith_err *err);
+/* Push n bytes of output; KITH_OK or a negative code with err filled. */
+typedef int crm_write_fn(void *ctx, const char *data, size_t n,
+                         struct kith_err *err);
+/* Import progress: data rows and input bytes handled so far. */
+typedef void crm_import_progress_fn(void *ctx, size_t rows, size_t bytes);
+
+struct crm_import_opts {
+    /* "Full Name=name,Mail=email": CSV column (case-insensitive) to field
+     * (slug or display name); "Notes=" skips a column. NULL for none. */
+    const char *map;
+    bool skip_invalid;   /* import the good rows, report the bad ones */
+    const char *upsert;  /* field to match existing entries on, or NULL */
+    bool create_missing; /* create relation targets named but missing */
+    const char *actor;   /* for the change log; NULL is CRM_ACTOR_IMPORT */
+};
+
+#define CRM_IMPORT_BAD_MAX 20
+
+struct crm_import_bad {
+    size_t line; /* line in the file on which the row starts */
+    char *msg;   /* owned: "email: 'x@' is not an email address" */
+};
+
+struct crm_import_report {
+    size_t rows;    /* data rows read (blank rows not counted) */
+    size_t created; /* entries created from rows */
+    size_t updated; /* entries changed by --upsert rows */
+    size_t unchanged; /* upsert rows that matched and changed nothing */
+    size_t targets; /* relation targets created by create_missing */
+    size_t invalid; /* bad rows in all (skipped, or the reason for none) */
+    size_t nbad;    /* bad rows listed in bad[] (the first ones) */
+    struct crm_import_bad bad[CRM_IMPORT_BAD_MAX];
+    int64_t group;  /* the change group written, 0 when nothing was */
+};
+
+/*
+ * Import CSV read through read(read_ctx, ...) into object: the first
+ * record is the header, each column matched to a field by opts->map, else
+ * by slug or display name, case-insensitively; an unknown column fails
+ * with its name and a suggestion before any row is read. Each row goes
+ * through crm_create (or crm_update for an upsert match), so values are
+ * validated like any other write; empty cells leave fields empty (on an
+ * update, as they were). A row with fewer cells than the header is padded
+ * with empty cells; one with more is a bad row.
+ *
+ * Everything happens in one crm_begin/crm_commit group, so crm_undo_group
+ * of rep->group reverts the whole import. With bad rows and without
+ * opts->skip_invalid nothing is imported: the return is KITH_EINVAL and
+ * rep lists the bad rows. With skip_invalid the good rows are imported and
+ * the bad ones reported. Malformed CSV fails with its line
+ * ("line 7: ..."), importing nothing.
+ *
+ * Upsert: the field must be text, email, phone or url; a row whose value
+ * matches (case-insensitively) one existing entry updates it (the key
+ * itself is left as stored), no match
+ * creates one, an empty value creates one. A row matching two entries, or
+ * an entry that an earlier row of the same file already created or
+ * updated, is a bad row. Matching is fast on indexed fields (the label,
+ * email).
+ *
+ * Relation columns take a label (or an id); with opts->create_missing a
+ * label that names no entry creates the target (its label only) in the
+ * same group. Memory stays flat: rows are handled as they are read.
+ * progress may be NULL. Release rep with crm_import_report_release.
+ */
+int crm_import(struct crm *crm, const char *object,
+               const struct crm_import_opts *opts, crm_read_fn *read,
+               void *read_ctx, crm_import_progress_fn *progress,
+               void *progress_ctx, struct crm_import_report *rep,
+               struct kith_err *err);
+void crm_import_report_release(struct crm_import_report *rep);
+/*
+ * The report as JSON: {"rows", "created", "updated", "unchanged",
+ * "targets_created", "invalid", "bad_rows": [{"line", "message"}],
+ * "group": id or null}. Caller frees with jv_free.
+ */
+struct jv *crm_import_report_json(const struct crm_import_report *rep);
+
+/*
+ * Export the entries of object that match where (the filter language, or
+ * NULL for all) as CSV through write(ctx, ...): a header of field slugs,
+ * then one row per entry in id order, each value in the text form that
+ * crm_import reads back (multi_select "a, b", a relation as its target's
+ * label, or its id when that label is empty, looks like a number or names
+ * several entries; booleans true/false). Streams page by page.
+ */
+int crm_export(struct crm *crm, const char *object, const char *where,
+               crm_write_fn *write, void *ctx, struct kith_err *err);
+/* Append the CSV header row of o (its field slugs) to out. */
+void crm_csv_header(const struct crm_object *o, struct buf *out);
+/*
+ * Append entry (crm_get's JSON) as a CSV row in field order to out, as
+ * crm_export writes it. crm (may be NULL) is asked whether a relation's
+ * label is shared by several targets: then the row has the target's id.
+ */
+void crm_csv_row(struct crm *crm, const struct crm_object *o,
+                 const struct jv *entry, struct buf *out);
+
+/* ---- read-only SQL (sql.c) ---- */
+
+#define CRM_SQL_MAX_TIMEOUT_MS 300000 /* the longest time limit */
+#define CRM_SQL_MAX_ROWS 100000        /* the largest row cap */
+
+struct crm_sql_limits {
+    int64_t timeout_ms; /* 0 for the default, 5000 */
+    int64_t max_rows;   /* 0 for the default, 1000 */
+};
+
+/*
+ * Run one read-only SQL statement (kith sql, POST /api/sql, the agent)
+ * with read-only enforced by SQLite itself: one statement only, an
+ * authorizer that refuses every write, ATTACH, PRAGMA changes and
+ * load_extension, and query_only while it runs; stopped after the time
+ * limit (KITH_ETIMEOUT). limits may be NULL. *out (jv_free it):
+ * {"columns": [...], "rows": [[...], ...], "truncated": bool}, where
+ * truncated says rows past max_rows were left out.
+ */
+int crm_sql(struct crm *crm, const char *sql,
+            const struct crm_sql_limits *limits, struct jv **out,
+            struct kith_err *err);
+
+/* ---- duplicates and merge (dupes.c) ---- */
+
+/*
+ * Likely duplicates among an object's entries: the same email (trimmed,
+ * ignoring case), the same phone (its digits; the last 10 when there are
+ * more, so a country code or trunk 0 makes no difference; 7 digits at
+ * least), and the same label ignoring case within one value of the
+ * object's first relation field to companies (the label alone when it has
+ * none). *out (jv_free it): {"object": slug, "groups": [{"reason":
+ * "same email" | "same phone" | "same name" | "same name at Acme Inc" |
+ * "same name, no company" (the relation field's slug),
+ * "value": the first entry's value of the compared field, "entries":
+ * [{"id", "label"}, ...]}]}, groups
+ * in that order of reasons, then by value; entries by id. An entry can be
+ * in more than one group.
+ */
+int crm_dupes(struct crm *crm, const char *object, struct jv **out,
+              struct kith_err *err);
+
+/*
+ * Merge entry other_id into entry id of object, as one change group
+ * (*group_id, for crm_undo_group): fill id's empty fields from other_id
+ * (multi_select values are united, id's first), re-point every relation
+ * that names other_id to id, move other_id's document to id (appended
+ * under a "---" line when id has one too), then delete other_id. Refuses
+ * an entry merged with itself; both entries must exist (KITH_ENOTFOUND).
+ */
+int crm_merge(struct crm *crm, const char *actor, const char *object,
+              int64_t id, int64_t other_id, int64_t *group_id,
+              struct kith_err *err);
 
 /* ---- demo data (demo.c) ---- */
 

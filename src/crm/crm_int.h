@@ -62,11 +62,121 @@ int entry_restore(struct crm *crm, const char *actor,
                   const struct crm_object *o, const struct jv *snapshot,
                   struct kith_err *err);
 
+/* ---- filter.c: the filter language -> a parameterized WHERE fragment ---- */
+#define FILTER_MAX_BYTES 4096 /* longest expression accepted */
+#define FILTER_MAX_DEPTH 32   /* deepest nesting of ( ) and not */
+
+struct filter {
+    struct buf sql;         /* SQL over the alias t; "" for no filter */
+    struct buf joins;       /* " LEFT JOIN target AS r<i> ON ..." for the
+                               relation labels sql reads (select_sql has
+                               them all; add these to FROM t otherwise) */
+    struct crm_val *params; /* one per "?" in sql, in order */
+    size_t nparams, cap;
+};
+
+void filter_init(struct filter *f); /* empty; allocates nothing */
+void filter_release(struct filter *f);
+/*
+ * Compile expr (DESIGN's language; NULL or blank for none) against o's
+ * fields into out (filter_init'ed; its old contents are released). Fails
+ * with KITH_EINVAL and "filter at column N: reason" (with a suggestion for
+ * misspelt fields and options), or KITH_ETOOBIG past FILTER_MAX_BYTES.
+ * Identifiers come only from the schema; all values are parameters.
+ * crm may be NULL: nothing but o and the clock (clock_today) is read.
+ */
+int filter_compile(struct crm *crm, const struct crm_object *o,
+                   const char *expr, struct filter *out, struct kith_err *err);
+/* Bind f's parameters as ?first, ?first+1, ... */
+int filter_bind(const struct filter *f, struct db_stmt *st, int first);
+/* dst = (dst) AND (src); src is emptied. */
+void filter_and(struct filter *dst, struct filter *src);
+/* Does expr name field f of o in a condition? (False when it does not
+ * parse.) */
+bool filter_mentions(const struct crm_object *o, const char *expr,
+                     const struct crm_field *f);
+
+/* ---- view.c ---- */
+/*
+ * KITH_ECONFLICT naming the first view of o that uses field f (in its
+ * where, sort, columns or group_by), KITH_OK when none does.
+ */
+int view_check_field_unused(struct crm *crm, const struct crm_object *o,
+                            const struct crm_field *f, struct kith_err *err);
+/* Delete every view of the object with this slug (in the caller's tx). */
+int view_remove_object(struct crm *crm, const char *object,
+                       struct kith_err *err);
+
+/* ---- query.c: sort orders and keyset cursors for crm_list ---- */
+#define QUERY_MAX_KEYS 8
+
+struct query_key {
+    const char *col; /* column name, from the schema */
+    int idx;         /* its column in the object's select_sql */
+    bool desc;
+    bool not_null;   /* id, created_at, updated_at */
+};
+
+struct query_sort {
+    struct query_key keys[QUERY_MAX_KEYS + 1]; /* ends with id */
+    size_t nkeys;
+    struct buf spec;                        /* normalised: "-amount,name" */
+    struct crm_val after[QUERY_MAX_KEYS + 1]; /* the cursor's last row */
+    bool has_after;
+};
+
+/* Parse "-amount,name" (NULL for id order) into q; "sort: ..." errors. */
+int query_sort_parse(const struct crm_object *o, const char *sort,
+                     struct query_sort *q, struct kith_err *err);
+void query_sort_release(struct query_sort *q);
+/* Append " ORDER BY ..." (id last, so the order is total). */
+void query_order_sql(const struct query_sort *q, struct buf *sql);
+/* Read a next_cursor into q->after; "cursor ..." errors (KITH_EINVAL). */
+int query_cursor_decode(struct query_sort *q, const char *cursor,
+                        struct kith_err *err);
+/*
+ * The rows after the cursor, as SQL with parameters into out (empty when
+ * q has no cursor): stable under ties and NULLs, in either direction.
+ */
+void query_after_sql(const struct query_sort *q, struct filter *out);
+/* The cursor that continues after the current row of st; free() it. */
+char *query_cursor_encode(const struct query_sort *q, struct db_stmt *st);
+
 /* ---- change.c ---- */
 int change_record(struct crm *crm, const char *actor, const char *object,
                   int64_t entry_id, const char *op, const char *before,
                   const char *after, const char *at, struct kith_err *err);
 /* Start a new change group; its id is the id the next change will take. */
 int change_group_new(struct crm *crm, int64_t *group, struct kith_err *err);
+
+/* ---- search.c: the kith_search index, kept by the write path ---- */
+/* Index a new entry from the values insert_entry has (no document yet). */
+int search_index_vals(struct crm *crm, const struct crm_object *o, int64_t id,
+                      const struct crm_val *vals, struct kith_err *err);
+/* Re-read entry id (fields and document) and index it; unindex if gone. */
+int search_index_entry(struct crm *crm, const struct crm_object *o,
+                       int64_t id, struct kith_err *err);
+int search_unindex(struct crm *crm, const struct crm_object *o, int64_t id,
+                   struct kith_err *err);
+/* Drop every row and document of o (the object is being removed). */
+int search_drop_object(struct crm *crm, const struct crm_object *o,
+                       struct kith_err *err);
+/* Re-index all of o's entries, leaving out field skip (being dropped). */
+int search_refresh_object(struct crm *crm, const struct crm_object *o,
+                          const struct crm_field *skip, struct kith_err *err);
+
+/* ---- document.c ---- */
+/* The document of entry id (*markdown: free() it; NULL when none). */
+int doc_read(struct crm *crm, const struct crm_object *o, int64_t id,
+             char **markdown, struct kith_err *err);
+/* crm_doc_set for an object already looked up (undo). */
+int doc_set(struct crm *crm, const char *actor, const struct crm_object *o,
+            int64_t id, const char *markdown, struct kith_err *err);
+/* Read and delete the document, unrecorded: a delete keeps it in "before". */
+int doc_take(struct crm *crm, const struct crm_object *o, int64_t id,
+             char **markdown, struct kith_err *err);
+/* Store a document unrecorded and reindex (undo of a delete). */
+int doc_put(struct crm *crm, const struct crm_object *o, int64_t id,
+            const char *markdown, struct kith_err *err);
 
 #endif

@@ -216,6 +216,8 @@ static void uninsert(struct crm *crm, const struct crm_object *o, int64_t id)
             crm->broken = true;
         db_reset(st);
     }
+    if (search_unindex(crm, o, id, NULL) < 0)
+        crm->broken = true;
     buf_release(&sql);
 }
 
@@ -261,6 +263,11 @@ static int insert_entry(struct crm *crm, const char *actor,
         goto out;
     }
     id = db_last_id(crm->db);
+    if ((ret = search_index_vals(crm, o, id, vals, err)) < 0) {
+        if (!own_tx)
+            uninsert(crm, o, id);
+        goto out;
+    }
     struct buf *after = &crm->scratch;
     struct jw w;
     buf_reset(after);
@@ -318,10 +325,15 @@ int entry_restore(struct crm *crm, const char *actor,
             resolve_relation(crm, f, &vals[i], NULL) < 0)
             value_release(&vals[i]);
     }
+    int64_t id = jv_int(jv_get(snapshot, "id"));
     if (ret == KITH_OK)
-        ret = insert_entry(crm, actor, o, jv_int(jv_get(snapshot, "id")),
+        ret = insert_entry(crm, actor, o, id,
                            jv_str(jv_get(snapshot, "created_at")), vals, NULL,
                            err);
+    /* The document the delete kept (document.c). */
+    const char *doc = jv_str(jv_get(snapshot, "_document"));
+    if (ret == KITH_OK && doc)
+        ret = doc_put(crm, o, id, doc, err);
     release_values(vals, o->nfields);
     return ret;
 }
@@ -429,79 +441,156 @@ int crm_count(struct crm *crm, const struct crm_object *o, int64_t *out,
     return ret < 0 ? ret : KITH_OK;
 }
 
-/* Append ORDER BY for a sort spec ("-amount,name"), id last. */
-static int order_by(const struct crm_object *o, const char *sort,
-                    struct buf *sql, struct kith_err *err)
+/* Count the entries of o that f matches (all when f is empty). */
+static int count_where(struct crm *crm, const struct crm_object *o,
+                       const struct filter *f, int64_t *out,
+                       struct kith_err *err)
 {
-    buf_appends(sql, " ORDER BY ");
-    const char *p = sort ? sort : "";
-    while (*p) {
-        const char *end = strchr(p, ',');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        bool desc = n && *p == '-';
-        char name[128];
-        snprintf(name, sizeof(name), "%.*s", (int)(n - desc), p + desc);
-        const char *col = name;
-        if (strcmp(name, "id") && strcmp(name, "created_at") &&
-            strcmp(name, "updated_at")) {
-            const struct crm_field *f;
-            /* Its own message: err->msg cannot be both source and target. */
-            struct kith_err why = KITH_ERR_INIT;
-            if (crm_field_get(o, name, &f, &why) < 0)
-                return kith_errf(err, KITH_EINVAL, "sort: %s", why.msg);
-            col = f->slug;
-        }
-        buf_appends(sql, "t.");
-        db_quote_ident(sql, col);
-        buf_appends(sql, desc ? " DESC, " : " ASC, ");
-        p += n + (end != NULL);
-    }
-    buf_appends(sql, "t.id ASC");
+    if (!f->sql.len)
+        return crm_count(crm, o, out, err);
+    struct buf sql = BUF_INIT;
+    struct db_stmt *st;
+    buf_appends(&sql, "SELECT count(*) FROM ");
+    db_quote_ident(&sql, o->slug);
+    buf_appendf(&sql, " AS t%s WHERE %s", f->joins.buf, f->sql.buf);
+    int ret = db_cached(crm->db, sql.buf, &st, err);
+    buf_release(&sql);
+    if (ret < 0)
+        return ret;
+    filter_bind(f, st, 1);
+    ret = db_step(st, err);
+    *out = ret == DB_ROW ? db_col_int(st, 0) : 0;
+    db_reset(st);
+    return ret < 0 ? ret : KITH_OK;
+}
+
+/* The filter of a list: q->where, ANDed with its view's where if any. */
+static int view_filter(struct crm *crm, const struct crm_object *o,
+                       const struct crm_query *q, struct filter *out,
+                       const struct jv *view, struct kith_err *err)
+{
+    struct filter vf;
+    struct kith_err why = KITH_ERR_INIT;
+    int ret = filter_compile(crm, o, q->where, out, err);
+    if (ret < 0 || !view)
+        return ret;
+    filter_init(&vf);
+    ret = filter_compile(crm, o, jv_str(jv_get(view, "where")), &vf, &why);
+    if (ret < 0)
+        return kith_errf(err, ret, "view '%s': %s",
+                         jv_str(jv_get(view, "name")), why.msg);
+    filter_and(&vf, out); /* the view's first, then --where */
+    *out = vf;
     return KITH_OK;
+}
+
+/*
+ * The page's SELECT: the filter, the rows after the cursor, the order and
+ * a LIMIT (the last parameter); parameters in that order.
+ */
+static void list_sql(const struct crm_object *o, const struct filter *where,
+                     const struct filter *after, const struct query_sort *qs,
+                     struct buf *sql)
+{
+    buf_appends(sql, o->select_sql);
+    if (where->sql.len)
+        buf_appendf(sql, " WHERE (%s)", where->sql.buf);
+    if (after->sql.len)
+        buf_appendf(sql, " %s (%s)", where->sql.len ? "AND" : "WHERE",
+                    after->sql.buf);
+    query_order_sql(qs, sql);
+    buf_appends(sql, " LIMIT ?");
 }
 
 int crm_list(struct crm *crm, const char *object, const struct crm_query *q,
              struct jv **out, struct kith_err *err)
 {
+    static const struct crm_query none = { 0 };
     const struct crm_object *o;
     struct db_stmt *st = NULL;
     struct buf sql = BUF_INIT, b = BUF_INIT;
-    int64_t total = 0, limit = q && q->limit ? q->limit : LIST_DEFAULT_LIMIT;
+    struct filter where, after;
+    struct query_sort qs = { 0 };
+    struct jv *view = NULL;
+    char *next = NULL;
+    int64_t total = 0, n = 0;
+    filter_init(&where);
+    filter_init(&after);
+    buf_init(&qs.spec, 0);
+    q = q ? q : &none;
+    int64_t limit = q->limit ? q->limit : LIST_DEFAULT_LIMIT;
     *out = NULL;
     int ret = crm_object_get(crm, object, &o, err);
     if (ret < 0)
         goto out;
-    if (limit < 0) {
-        ret = kith_errf(err, KITH_EINVAL, "limit must be a positive number");
+    if (q->view && (ret = crm_view_find(crm, o->slug, q->view, &view, err)) < 0)
+        goto out;
+    const char *view_sort = jv_str(jv_get(view, "sort"));
+    if (limit < 0 || limit > CRM_LIST_MAX_LIMIT) {
+        ret = kith_errf(err, KITH_EINVAL,
+                        limit < 0 ? "limit must be a positive number"
+                                  : "limit must be at most %d",
+                        CRM_LIST_MAX_LIMIT);
         goto out;
     }
-    buf_appends(&sql, o->select_sql);
-    if ((ret = order_by(o, q ? q->sort : NULL, &sql, err)) < 0 ||
-        (ret = crm_count(crm, o, &total, err)) < 0)
+    if ((ret = view_filter(crm, o, q, &where, view, err)) < 0 ||
+        (ret = query_sort_parse(o, q->sort ? q->sort : view_sort, &qs,
+                                err)) < 0 ||
+        (q->cursor && (ret = query_cursor_decode(&qs, q->cursor, err)) < 0))
         goto out;
-    buf_appends(&sql, " LIMIT ?1");
-    if ((ret = db_prepare(crm->db, sql.buf, &st, err)) < 0)
+    if (!q->no_count && (ret = count_where(crm, o, &where, &total, err)) < 0)
         goto out;
-    db_bind_int(st, 1, limit);
+    query_after_sql(&qs, &after);
+    list_sql(o, &where, &after, &qs, &sql);
+    if ((ret = db_cached(crm->db, sql.buf, &st, err)) < 0)
+        goto out;
+    filter_bind(&where, st, 1);
+    filter_bind(&after, st, 1 + (int)where.nparams);
+    db_bind_int(st, 1 + (int)(where.nparams + after.nparams), limit + 1);
     struct jw w;
     jw_init(&w, &b);
     jw_obj(&w);
     jw_key(&w, "entries");
     jw_arr(&w);
-    while ((ret = db_step(st, err)) == DB_ROW)
+    while ((ret = db_step(st, err)) == DB_ROW) {
+        if (n++ == limit) { /* one more row than asked: there is a next page */
+            ret = DB_DONE;
+            break;
+        }
         write_entry(&w, o, st);
+        if (n == limit) {
+            free(next);
+            next = query_cursor_encode(&qs, st);
+        }
+    }
     if (ret < 0)
         goto out;
+    if (n <= limit) { /* this was the last page */
+        free(next);
+        next = NULL;
+    }
     jw_end_arr(&w);
     jw_key(&w, "total");
-    jw_int(&w, total);
+    if (q->no_count)
+        jw_null(&w);
+    else
+        jw_int(&w, total);
     jw_key(&w, "next_cursor");
-    jw_null(&w);
+    if (next)
+        jw_str(&w, next);
+    else
+        jw_null(&w);
     jw_end_obj(&w);
     *out = to_jv(&b);
     ret = KITH_OK;
 out:
-    db_finalize(st);
+    if (st)
+        db_reset(st);
+    jv_free(view);
+    free(next);
+    filter_release(&where);
+    filter_release(&after);
+    query_sort_release(&qs);
     buf_release(&sql);
     buf_release(&b);
     return ret;
@@ -571,6 +660,8 @@ int entry_update(struct crm *crm, const char *actor,
     if (ret >= 0)
         ret = change_record(crm, actor, o->slug, id, "update", before.buf,
                             after.buf, now, err);
+    if (ret >= 0)
+        ret = search_index_entry(crm, o, id, err);
 out:
     if (in_tx)
         ret = entry_tx_end(crm, ret < 0 ? ret : KITH_OK, err);
@@ -651,6 +742,7 @@ int entry_delete(struct crm *crm, const char *actor,
     struct buf before = BUF_INIT, sql = BUF_INIT, cleared = BUF_INIT;
     struct db_stmt *st;
     struct jw cw;
+    char *doc = NULL;
     jw_init(&cw, &cleared);
     jw_arr(&cw);
     int ret = crm_begin(crm, err);
@@ -662,6 +754,7 @@ int entry_delete(struct crm *crm, const char *actor,
         goto out;
     db_reset(st);
     if ((ret = clear_pointers(crm, actor, o, id, &cw, err)) < 0 ||
+        (ret = doc_take(crm, o, id, &doc, err)) < 0 ||
         (ret = select_one(crm, o, id, &st, err)) < 0)
         goto out;
     struct jw w;
@@ -684,6 +777,10 @@ int entry_delete(struct crm *crm, const char *actor,
         jw_key(&w, "_cleared"); /* no slug starts with "_" */
         jw_raw(&w, cleared.buf, cleared.len);
     }
+    if (doc) { /* the document goes with the entry, and comes back on undo */
+        jw_key(&w, "_document");
+        jw_str(&w, doc);
+    }
     jw_end_obj(&w);
     db_reset(st);
     buf_appends(&sql, "DELETE FROM ");
@@ -697,9 +794,12 @@ int entry_delete(struct crm *crm, const char *actor,
     char now[CLOCK_ISO_LEN];
     clock_now_iso(now);
     if (ret >= 0)
+        ret = search_unindex(crm, o, id, err);
+    if (ret >= 0)
         ret = change_record(crm, actor, o->slug, id, "delete", before.buf,
                             NULL, now, err);
 out:
+    free(doc);
     buf_release(&before);
     buf_release(&sql);
     buf_release(&cleared);

@@ -766,6 +766,8 @@ int crm_field_remove(struct crm *crm, const char *object, const char *field,
         return kith_errf(err, KITH_EINVAL,
                          "'%s' is the label of %s and cannot be removed",
                          f->slug, o->slug);
+    if ((ret = view_check_field_unused(crm, o, f, err)) < 0)
+        return ret; /* a saved view uses it */
     if (!force)
         return kith_errf(err, KITH_EUSAGE,
                          "removing %s.%s deletes its values in every entry; "
@@ -773,7 +775,10 @@ int crm_field_remove(struct crm *crm, const char *object, const char *field,
                          o->slug, f->slug);
     if ((ret = db_tx_begin(crm->db, err)) < 0)
         return ret;
-    return schema_tx(crm, drop_field(crm, o, f, err), err);
+    ret = drop_field(crm, o, f, err);
+    if (ret == KITH_OK) /* its values leave the search index too */
+        ret = search_refresh_object(crm, o, f, err);
+    return schema_tx(crm, ret, err);
 }
 
 static int object_remove_in_tx(struct crm *crm, const struct crm_object *o,
@@ -791,7 +796,8 @@ static int object_remove_in_tx(struct crm *crm, const struct crm_object *o,
     }
     struct buf sql = BUF_INIT;
     struct db_stmt *st = NULL;
-    if (ret < 0)
+    if (ret < 0 || (ret = search_drop_object(crm, o, err)) < 0 ||
+        (ret = view_remove_object(crm, o->slug, err)) < 0)
         goto out;
     buf_appends(&sql, "DROP TABLE ");
     db_quote_ident(&sql, o->slug);

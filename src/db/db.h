@@ -108,4 +108,40 @@ int db_integrity_check(struct db *db, struct kith_err *err);
 /* The file's schema version (PRAGMA user_version). */
 int db_user_version(struct db *db);
 
+/* ---- read-only SQL from people and agents (kith sql) ---- */
+
+#define DB_RO_TIMEOUT_MS 5000       /* default time limit */
+#define DB_RO_MAX_TIMEOUT_MS 300000 /* the longest time limit allowed */
+#define DB_RO_ROWS 1000             /* default row cap */
+#define DB_RO_MAX_ROWS 100000       /* the largest row cap allowed */
+#define DB_RO_SQL_MAX 100000        /* bytes of SQL text accepted */
+
+struct db_ro_limits {
+    int64_t timeout_ms; /* 0 for DB_RO_TIMEOUT_MS */
+    int64_t max_rows;   /* 0 for DB_RO_ROWS */
+};
+
+/*
+ * Run one SQL statement that must only read, with read-only enforced by
+ * SQLite itself in layers: exactly one statement (only blanks, ";" and
+ * comments may follow it); an authorizer, installed while it is prepared
+ * and run, that allows reading and harmless functions only (no writes,
+ * CREATE/DROP/ALTER of anything, temp included, ATTACH/DETACH,
+ * transactions, savepoints, load_extension, PRAGMAs outside a read-only
+ * allowlist); sqlite3_stmt_readonly() must hold; and PRAGMA query_only
+ * while it runs. A progress handler stops it after the time limit
+ * (KITH_ETIMEOUT, "timed out after 5 s"); rows past the cap are not read
+ * and "truncated" is true. The connection's state (authorizer, handler,
+ * query_only, length limit) is restored afterwards, also on errors.
+ *
+ * *out (caller frees with jv_free): {"columns": [names], "rows": [[...]],
+ * "truncated": bool}; values are integers, reals, text (invalid UTF-8
+ * replaced by U+FFFD), null, or "<blob: N bytes>" for blobs. Refusals are
+ * KITH_EINVAL with a message that says what was refused.
+ */
+struct jv;
+int db_query_readonly(struct db *db, const char *sql,
+                      const struct db_ro_limits *lim, struct jv **out,
+                      struct kith_err *err);
+
 #endif
