@@ -234,6 +234,9 @@ int crm_open(const char *dir, struct crm **out, struct kith_err *err)
         ret = db_open(path.buf, false, &crm->db, err);
         if (ret == KITH_OK)
             ret = schema_load(crm, err);
+        /* Schema 2 brought the search index: fill it for older entries. */
+        if (ret == KITH_OK && db_opened_version(crm->db) == 1)
+            ret = crm_reindex(crm, NULL, NULL, err);
         if (ret < 0)
             crm_close(crm);
         else

@@ -29,6 +29,7 @@ struct cache_slot {
 struct db {
     sqlite3 *h;
     int depth; /* transaction nesting */
+    int opened_version; /* user_version before migrating */
     struct cache_slot cache[CACHE_SLOTS];
     size_t next_evict;
 };
@@ -112,6 +113,7 @@ int db_open(const char *path, bool create, struct db **out,
                        "PRAGMA cache_size=-65536;",
                        err)) < 0)
         goto out;
+    db->opened_version = version;
     ret = db_migrate(db, version, err);
 out:
     if (ret < 0) {
@@ -329,6 +331,11 @@ void db_tx_rollback(struct db *db)
         run_cached(db, "ROLLBACK", NULL);
     }
     db->depth--;
+}
+
+int db_opened_version(const struct db *db)
+{
+    return db->opened_version;
 }
 
 int db_tx_depth(const struct db *db)

@@ -107,6 +107,8 @@ void db_quote_ident(struct buf *b, const char *name);
 int db_integrity_check(struct db *db, struct kith_err *err);
 /* The file's schema version (PRAGMA user_version). */
 int db_user_version(struct db *db);
+/* The schema version the file had when db_open found it (0: new). */
+int db_opened_version(const struct db *db);
 
 /* ---- read-only SQL from people and agents (kith sql) ---- */
 

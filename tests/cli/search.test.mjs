@@ -107,3 +107,18 @@ test('removing a field or an object takes its text out of the index', (t) => {
   assert.equal(ws.json(['search', 'northwind']).total, 0);
   assert.equal(ws.sql('select count(*) as n from kith_search')[0].n, 0);
 });
+
+test('a workspace from before the search index gets it filled on first open', (t) => {
+  const ws = workspace(t);
+  ws.ok(['add', 'people', 'name=Anneliese Brandt']);
+  ws.ok(['add', 'companies', 'name=Kestrel Labs']);
+  // Turn the file back into schema 1: no search index, views or documents.
+  ws.sql('DROP TABLE kith_search; DROP TABLE kith_views; DROP TABLE kith_documents; ' +
+    'PRAGMA user_version = 1');
+  assert.deepEqual(ws.sql('PRAGMA user_version'), [{ user_version: 1 }]);
+  const r = ws.json(['search', 'kestrel']);
+  assert.equal(r.total, 1);
+  assert.equal(r.groups[0].hits[0].label, 'Kestrel Labs');
+  assert.equal(ws.json(['search', 'anneliese']).total, 1);
+  assert.deepEqual(ws.sql('PRAGMA user_version'), [{ user_version: 2 }]);
+});
