@@ -19,4 +19,11 @@ void clock_today(char out[CLOCK_ISO_LEN]);
 /* Milliseconds since the epoch, monotonic enough for timing. */
 int64_t clock_ms(void);
 
+/* ---- the proleptic Gregorian calendar ---- */
+/* Days in month m (1-12) of year y. */
+int clock_days_in_month(int y, int m);
+/* Days since 1970-01-01 of y-m-d, and back. */
+int64_t clock_days_from_civil(int y, int m, int d);
+void clock_civil_from_days(int64_t days, int *y, int *m, int *d);
+
 #endif

@@ -200,35 +200,6 @@ static char *like_pattern(const char *s, bool lead, bool trail)
     return buf_detach(&b, NULL);
 }
 
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int month_days(int y, int m)
-{
-    static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : d[m - 1];
-}
-
 /*
  * A date in s: YYYY-MM-DD, today, or today(+|-)N(d|w|m|y), moved by
  * add_days more days, written as YYYY-MM-DD to out. False if not a date.
@@ -257,7 +228,8 @@ static bool parse_day(const char *s, const char *today, int add_days,
     } else {
         if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
             s[4] != '-' || s[7] != '-' || !isdigit((unsigned char)s[9]) ||
-            y < 1 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+            y < 1 || m < 1 || m > 12 || d < 1 ||
+            d > clock_days_in_month(y, m))
             return false;
     }
     if (unit == 'm' || unit == 'y') {
@@ -266,13 +238,13 @@ static bool parse_day(const char *s, const char *today, int add_days,
         m = (int)(months % 12) + 1;
         if (y < 1 || y > 9999)
             return false;
-        if (d > month_days(y, m))
-            d = month_days(y, m);
+        if (d > clock_days_in_month(y, m))
+            d = clock_days_in_month(y, m);
         n = 0;
     }
-    int64_t days = days_from_civil(y, m, d) + (unit == 'w' ? n * 7 : n) +
-                   add_days;
-    civil_from_days(days, &y, &m, &d);
+    int64_t days = clock_days_from_civil(y, m, d) +
+                   (unit == 'w' ? n * 7 : n) + add_days;
+    clock_civil_from_days(days, &y, &m, &d);
     if (y < 1 || y > 9999)
         return false;
     snprintf(out, 16, "%04d-%02d-%02d", y, m, d);

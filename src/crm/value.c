@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/suggest.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
@@ -109,17 +110,6 @@ static int parse_number(const char *s, size_t n, bool currency,
 
 /* ---- dates ---- */
 
-static bool leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in(int y, int m)
-{
-    static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    return m == 2 && leap(y) ? 29 : d[m - 1];
-}
-
 /* Read exactly w digits at s into *out. */
 static bool digits(const char *s, size_t n, size_t w, int *out)
 {
@@ -140,31 +130,7 @@ static bool parse_ymd(const char *s, size_t n, int *y, int *m, int *d)
     return n >= 10 && digits(s, n, 4, y) && s[4] == '-' &&
            digits(s + 5, n - 5, 2, m) && s[7] == '-' &&
            digits(s + 8, n - 8, 2, d) && *y >= 1 && *m >= 1 && *m <= 12 &&
-           *d >= 1 && *d <= days_in(*y, *m);
-}
-
-/* Days since 1970-01-01 (proleptic Gregorian). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
+           *d >= 1 && *d <= clock_days_in_month(*y, *m);
 }
 
 static int parse_date(const char *s, size_t n, struct crm_val *v)
@@ -223,11 +189,11 @@ static int parse_datetime(const char *s, size_t n, struct crm_val *v)
     }
     if (sec == 60)
         sec = 59;
-    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
-                sign * (oh * 3600 + om * 60);
+    int64_t t = clock_days_from_civil(y, mo, d) * 86400 + h * 3600 +
+                mi * 60 + sec - sign * (oh * 3600 + om * 60);
     int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
     int64_t rem = t - days * 86400;
-    civil_from_days(days, &y, &mo, &d);
+    clock_civil_from_days(days, &y, &mo, &d);
     if (y < 1 || y > 9999)
         return KITH_EINVAL;
     char out[32];
