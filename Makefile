@@ -35,7 +35,7 @@ SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 
 LIB_SRC  = $(wildcard src/base/*.c src/db/*.c src/crm/*.c)
-CLI_SRC  = $(wildcard src/cli/*.c)
+CLI_SRC  = $(wildcard src/cli/*.c src/http/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 # BUILD=dir builds elsewhere (two builds of one tree at once).

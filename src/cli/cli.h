@@ -19,6 +19,8 @@
 #include "base/json.h"
 #include "crm/crm.h"
 
+#define KITH_VERSION "0.1.0"
+
 #define CLI_OK 0
 #define CLI_FAIL 1
 #define CLI_USAGE 2
@@ -118,6 +120,7 @@ int cmd_export(struct cli *c);
 int cmd_sql(struct cli *c);
 int cmd_dupes(struct cli *c);
 int cmd_merge(struct cli *c);
+int cmd_serve(struct cli *c);
 
 /* ---- cmd_view.c ---- */
 int cmd_views(struct cli *c);

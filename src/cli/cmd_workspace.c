@@ -7,8 +7,6 @@
 
 #include "db/db.h"
 
-#define KITH_VERSION "0.1.0"
-
 int cmd_init(struct cli *c)
 {
     bool created;

@@ -1,0 +1,228 @@
+// End-to-end tests of `kith serve`: the real binary ($KITH_BIN, default
+// build/san/kith) on a free port with a temporary demo workspace.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const KITH = path.resolve(ROOT, process.env.KITH_BIN || 'build/san/kith');
+const SANITIZER = /AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:/;
+
+function env() {
+  const e = { PATH: process.env.PATH, LANG: 'C.UTF-8', HOME: '/nonexistent/kith-test-home' };
+  for (const k of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS'])
+    if (process.env[k]) e[k] = process.env[k];
+  return e;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// One request with node:http (so that Host can be set freely).
+function request(method, urlPath, { body, headers = {}, token } = {}) {
+  return new Promise((resolve, reject) => {
+    const h = { ...headers };
+    if (token !== undefined) h.Authorization = `Bearer ${token}`;
+    const data = body === undefined ? undefined
+      : Buffer.isBuffer(body) || typeof body === 'string' ? body : JSON.stringify(body);
+    if (data !== undefined) h['Content-Length'] = Buffer.byteLength(data);
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers: h, agent: false },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json;
+          try { json = JSON.parse(text); } catch { json = undefined; }
+          resolve({ status: res.statusCode, headers: res.headers, text, json });
+        });
+      });
+    req.on('error', reject);
+    if (data !== undefined) req.write(data);
+    req.end();
+  });
+}
+
+let dir, token, port, server, stderr = '', stdout = '';
+const api = (method, p, opts = {}) => request(method, p, { token, ...opts });
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-e2e-'));
+  const init = spawnSync(KITH, ['init', '--demo', '--workspace', dir], { env: env(), encoding: 'utf8' });
+  assert.equal(init.status, 0, init.stderr);
+  token = fs.readFileSync(path.join(dir, 'token'), 'utf8').trim();
+  port = await freePort();
+  server = spawn(KITH, ['serve', '--workspace', dir, '--port', String(port)], { env: env() });
+  server.stdout.on('data', (d) => { stdout += d; });
+  server.stderr.on('data', (d) => { stderr += d; });
+  for (let i = 0; i < 200; i++) {
+    try {
+      const r = await api('GET', '/api/health');
+      if (r.status === 200) return;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`server did not start: ${stderr}`);
+});
+
+after(() => {
+  if (server && server.exitCode === null) server.kill('SIGKILL');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('prints the login URL', () => {
+  assert.match(stdout, new RegExp(`^kith: serving http://127\\.0\\.0\\.1:${port}/login#token=${token}\\n`));
+});
+
+test('health, with the security headers', async () => {
+  const r = await api('GET', '/api/health');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.ok, true);
+  assert.equal(typeof r.json.version, 'string');
+  assert.equal(r.headers['content-type'], 'application/json');
+  assert.equal(r.headers['x-content-type-options'], 'nosniff');
+  assert.equal(r.headers['referrer-policy'], 'no-referrer');
+  assert.match(r.headers['content-security-policy'], /frame-ancestors 'none'/);
+  assert.doesNotMatch(r.headers['content-security-policy'], /unsafe-inline/);
+});
+
+test('401 without a token or with a wrong one', async () => {
+  for (const t of [undefined, 'wrong', token + 'x', '']) {
+    const r = await request('GET', '/api/objects', { token: t });
+    assert.equal(r.status, 401);
+    assert.equal(r.json.error.code, 'unauthorized');
+  }
+});
+
+test('403 for a foreign Host header; loopback names pass', async () => {
+  const r = await api('GET', '/api/health', { headers: { Host: 'evil.example:' + port } });
+  assert.equal(r.status, 403);
+  assert.equal(r.json.error.code, 'forbidden');
+  for (const h of ['localhost', `localhost:${port}`, '127.0.0.1', `[::1]:${port}`])
+    assert.equal((await api('GET', '/api/health', { headers: { Host: h } })).status, 200, h);
+});
+
+test('objects and one object with its fields', async () => {
+  const r = await api('GET', '/api/objects');
+  assert.equal(r.status, 200);
+  const slugs = r.json.objects.map((o) => o.slug);
+  for (const s of ['people', 'companies', 'deals', 'tasks']) assert.ok(slugs.includes(s), s);
+  const p = await api('GET', '/api/objects/people');
+  assert.equal(p.status, 200);
+  assert.equal(p.json.slug, 'people');
+  assert.ok(p.json.fields.some((f) => f.slug === 'email' && f.type === 'email'));
+  assert.equal((await api('GET', '/api/objects/nope')).status, 404);
+});
+
+test('create, get, patch, delete an entry', async () => {
+  const c = await api('POST', '/api/objects/people/entries',
+    { body: { name: 'Grace Hopper', email: 'grace@navy.mil', status: 'Lead' } });
+  assert.equal(c.status, 201, c.text);
+  const id = c.json.id;
+  assert.equal(c.json.name, 'Grace Hopper');
+  const g = await api('GET', `/api/objects/people/entries/${id}`);
+  assert.equal(g.status, 200);
+  assert.equal(g.json.email, 'grace@navy.mil');
+  const bad = await api('PATCH', `/api/objects/people/entries/${id}`, { body: { email: 'not-an-email' } });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.error.code, 'invalid');
+  assert.match(bad.json.error.message, /email/);
+  const p = await api('PATCH', `/api/objects/people/entries/${id}`, { body: { title: 'Rear Admiral' } });
+  assert.equal(p.status, 200);
+  assert.equal(p.json.title, 'Rear Admiral');
+  assert.equal(p.json.email, 'grace@navy.mil');
+  const d = await api('DELETE', `/api/objects/people/entries/${id}`);
+  assert.equal(d.status, 200);
+  assert.equal((await api('GET', `/api/objects/people/entries/${id}`)).status, 404);
+  assert.equal((await api('GET', '/api/objects/people/entries/abc')).status, 404);
+  // The writes are recorded as the api actor.
+  const log = spawnSync(KITH, ['log', 'people', String(id), '--json', '--workspace', dir], { env: env(), encoding: 'utf8' });
+  assert.equal(log.status, 0, log.stderr);
+  const changes = JSON.parse(log.stdout);
+  assert.ok(changes.length >= 3 && changes.every((ch) => ch.actor === 'api'));
+});
+
+test('list with where, sort, limit and cursor', async () => {
+  const q = '/api/objects/people/entries?where=' + encodeURIComponent('status = Lead') + '&sort=-name&limit=5';
+  const r = await api('GET', q);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.entries.length, 5);
+  assert.ok(r.json.total > 5);
+  assert.ok(r.json.entries.every((e) => e.status === 'Lead'));
+  const names = r.json.entries.map((e) => e.name);
+  assert.deepEqual(names, [...names].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
+  assert.equal(typeof r.json.next_cursor, 'string');
+  const r2 = await api('GET', q + '&cursor=' + encodeURIComponent(r.json.next_cursor));
+  assert.equal(r2.status, 200);
+  const ids = new Set(r.json.entries.map((e) => e.id));
+  assert.ok(r2.json.entries.every((e) => !ids.has(e.id)));
+  const nc = await api('GET', '/api/objects/people/entries?count=false&limit=1');
+  assert.equal(nc.json.total, null);
+  const def = await api('GET', '/api/objects/people/entries');
+  assert.equal(def.json.entries.length, 50);
+  assert.equal((await api('GET', '/api/objects/people/entries?limit=1001')).status, 422);
+  const bw = await api('GET', '/api/objects/people/entries?where=' + encodeURIComponent('stauts = Lead'));
+  assert.equal(bw.status, 422);
+  assert.match(bw.json.error.message, /status/);
+});
+
+test('404 for an unknown route, 405 with Allow for a wrong method', async () => {
+  const r = await api('GET', '/api/nothing/here');
+  assert.equal(r.status, 404);
+  assert.equal(r.json.error.code, 'not_found');
+  const m = await api('PUT', '/api/objects/people/entries');
+  assert.equal(m.status, 405);
+  assert.equal(m.headers.allow, 'GET, POST');
+  assert.equal(m.json.error.code, 'method_not_allowed');
+});
+
+test('400 with line and column for malformed JSON', async () => {
+  const r = await api('POST', '/api/objects/people/entries', { body: '{\n  "name": "x",\n  oops }' });
+  assert.equal(r.status, 400);
+  assert.match(r.json.error.message, /line 3, column \d+/);
+  const arr = await api('POST', '/api/objects/people/entries', { body: '[1]' });
+  assert.equal(arr.status, 400);
+});
+
+test('413 for a body over 1 MiB', async () => {
+  const big = JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10) });
+  const r = await api('POST', '/api/objects/people/entries', { body: big });
+  assert.equal(r.status, 413);
+  assert.equal(r.json.error.code, 'too_large');
+  assert.equal((await api('GET', '/api/health')).status, 200);
+});
+
+test('the request log has no token and no query', () => {
+  assert.match(stderr, /GET \/api\/objects\/people\/entries 200 \d+ ms/);
+  assert.ok(!stderr.includes(token));
+  assert.ok(!stderr.includes('where='));
+});
+
+test('a port in use is a clear error', () => {
+  const r = spawnSync(KITH, ['serve', '--workspace', dir, '--port', String(port)], { env: env(), encoding: 'utf8', timeout: 10000 });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /already in use/);
+});
+
+test('SIGTERM shuts down cleanly', async () => {
+  const code = await new Promise((resolve) => {
+    server.on('exit', (c, sig) => resolve(sig || c));
+    server.kill('SIGTERM');
+  });
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, SANITIZER);
+});
