@@ -2,7 +2,7 @@
 #
 #   make          build/kith (release, -O2)
 #   make test     ASan+UBSan build, unit tests, CLI tests, crash test
-#   make run      build, create ~/.kith with demo data if missing, start kith
+#   make run      build and run kith serve (creates ~/.kith with demo data)
 #   make bench    benchmarks (results: bench/RESULTS.md)
 #   make install  build/kith -> $(PREFIX)/bin (PREFIX=/usr/local)
 #
@@ -93,8 +93,7 @@ test: lint $(KITH_SAN) $(UNITS) $(BENCH)
 	KITH_BIN=$(KITH_SAN) BENCH_BIN=$(BENCH) tests/run $(UNITS)
 
 run: $(KITH)
-	@$(KITH) init --demo
-	$(KITH) tour
+	$(KITH) serve
 
 install: $(KITH)
 	install -d $(DESTDIR)$(PREFIX)/bin
