@@ -16,36 +16,14 @@
 
 static int setup(void **state)
 {
-    struct crm *crm = NULL;
-    struct kith_err err = KITH_ERR_INIT;
-    setenv("KITH_NOW", "2026-01-01T09:00:00.000Z", 1);
-    if (crm_open_db(":memory:", &crm, &err) < 0 ||
-        crm_seed_defaults(crm, &err) < 0) {
-        print_error("setup: %s\n", err.msg);
-        crm_close(crm);
-        return -1;
-    }
-    *state = crm;
-    return 0;
+    return unit_crm_setup(state, "2026-01-01T09:00:00.000Z");
 }
 
 static int teardown(void **state)
 {
-    crm_close(*state);
-    unsetenv("KITH_NOW");
-    return 0;
+    return unit_crm_teardown(state);
 }
 
-static int64_t make(struct crm *crm, const char *object, const char *json)
-{
-    struct kith_err err = KITH_ERR_INIT;
-    struct jv *v = unit_json(json);
-    int64_t id = 0;
-    if (crm_create(crm, CRM_ACTOR_USER, object, v, &id, &err) < 0)
-        fail_msg("create %s %s: %s", object, json, err.msg);
-    jv_free(v);
-    return id;
-}
 
 static void set_doc(struct crm *crm, const char *object, int64_t id,
                     const char *md)
@@ -102,7 +80,7 @@ static int64_t search_total(struct crm *crm, const char *text)
 static void test_document__round_trip(void **state)
 {
     struct crm *crm = *state;
-    int64_t id = make(crm, "people", "{\"name\": \"Ann Lee\"}");
+    int64_t id = unit_make(crm, "people", "{\"name\": \"Ann Lee\"}");
     check_doc(crm, "people", id, NULL);
     const char *md = "# Ann\n\n- met at *Web Summit*\n- likes «tea» 🍵\r\n"
                      "\ttabbed \"quoted\" \\ back\n";
@@ -121,7 +99,7 @@ static void test_document__logged_and_undone(void **state)
 {
     struct crm *crm = *state;
     struct kith_err err = KITH_ERR_INIT;
-    int64_t id = make(crm, "people", "{\"name\": \"Ann Lee\"}");
+    int64_t id = unit_make(crm, "people", "{\"name\": \"Ann Lee\"}");
     set_doc(crm, "people", id, "first");
     struct jv *c = last_change(crm);
     assert_string_equal(jv_str(jv_get(c, "op")), "update");
@@ -162,7 +140,7 @@ static void test_document__delete_and_undo_restore_it(void **state)
 {
     struct crm *crm = *state;
     struct kith_err err = KITH_ERR_INIT;
-    int64_t id = make(crm, "people", "{\"name\": \"Ann Lee\"}");
+    int64_t id = unit_make(crm, "people", "{\"name\": \"Ann Lee\"}");
     set_doc(crm, "people", id, "notes about walruses");
     assert_int_equal(search_total(crm, "walrus"), 1);
     assert_int_equal(crm_delete(crm, CRM_ACTOR_USER, "people", id, &err),
@@ -203,7 +181,7 @@ static void test_document__delete_and_undo_restore_it(void **state)
 static void test_document__searchable(void **state)
 {
     struct crm *crm = *state;
-    int64_t id = make(crm, "companies", "{\"name\": \"Acme Inc\"}");
+    int64_t id = unit_make(crm, "companies", "{\"name\": \"Acme Inc\"}");
     set_doc(crm, "companies", id, "Board meeting: *quarterly* review");
     assert_int_equal(search_total(crm, "quarterly"), 1);
     struct jv *res = NULL;
@@ -224,7 +202,7 @@ static void test_document__refusals_write_nothing(void **state)
     struct kith_err err = KITH_ERR_INIT;
     static char unset[] = "unset";
     char *md = unset;
-    int64_t id = make(crm, "people", "{\"name\": \"Ann Lee\"}");
+    int64_t id = unit_make(crm, "people", "{\"name\": \"Ann Lee\"}");
     int64_t n = nchanges(crm);
     assert_int_equal(crm_doc_get(crm, "people", 99, &md, &err),
                      KITH_ENOTFOUND);
@@ -262,7 +240,7 @@ static void test_document__in_a_group(void **state)
 {
     struct crm *crm = *state;
     struct kith_err err = KITH_ERR_INIT;
-    int64_t id = make(crm, "people", "{\"name\": \"Ann Lee\"}");
+    int64_t id = unit_make(crm, "people", "{\"name\": \"Ann Lee\"}");
     assert_int_equal(crm_begin(crm, &err), KITH_OK);
     set_doc(crm, "people", id, "draft");
     crm_rollback(crm);

@@ -20,36 +20,14 @@
 
 static int setup(void **state)
 {
-    struct crm *crm = NULL;
-    struct kith_err err = KITH_ERR_INIT;
-    setenv("KITH_NOW", "2026-01-01T09:00:00.000Z", 1);
-    if (crm_open_db(":memory:", &crm, &err) < 0 ||
-        crm_seed_defaults(crm, &err) < 0) {
-        print_error("setup: %s\n", err.msg);
-        crm_close(crm);
-        return -1;
-    }
-    *state = crm;
-    return 0;
+    return unit_crm_setup(state, "2026-01-01T09:00:00.000Z");
 }
 
 static int teardown(void **state)
 {
-    crm_close(*state);
-    unsetenv("KITH_NOW");
-    return 0;
+    return unit_crm_teardown(state);
 }
 
-static int64_t make(struct crm *crm, const char *object, const char *json)
-{
-    struct kith_err err = KITH_ERR_INIT;
-    struct jv *v = unit_json(json);
-    int64_t id = 0;
-    if (crm_create(crm, CRM_ACTOR_USER, object, v, &id, &err) < 0)
-        fail_msg("create %s %s: %s", object, json, err.msg);
-    jv_free(v);
-    return id;
-}
 
 static void update(struct crm *crm, const char *object, int64_t id,
                    const char *json)
@@ -132,7 +110,7 @@ static void test_search__follows_create_update_delete_undo(void **state)
 {
     struct crm *crm = *state;
     struct kith_err err = KITH_ERR_INIT;
-    int64_t id = make(crm, "people", "{\"name\": \"Anneliese Brandt\"}");
+    int64_t id = unit_make(crm, "people", "{\"name\": \"Anneliese Brandt\"}");
     assert_hits(crm, "anneliese", "people#1");
 
     update(crm, "people", id, "{\"name\": \"Greta Brandt\"}");
@@ -164,7 +142,7 @@ static void test_search__rolled_back_group_leaves_no_rows(void **state)
 {
     struct crm *crm = *state;
     assert_int_equal(crm_begin(crm, NULL), KITH_OK);
-    make(crm, "people", "{\"name\": \"Ghost Writer\"}");
+    unit_make(crm, "people", "{\"name\": \"Ghost Writer\"}");
     assert_hits(crm, "ghost", "people#1"); /* seen inside the group */
     crm_rollback(crm);
     assert_hits(crm, "ghost", "");
@@ -174,9 +152,9 @@ static void test_search__rolled_back_group_leaves_no_rows(void **state)
 static void test_search__text_like_fields_only(void **state)
 {
     struct crm *crm = *state;
-    make(crm, "companies", "{\"name\": \"Acme Inc\", \"domain\": "
+    unit_make(crm, "companies", "{\"name\": \"Acme Inc\", \"domain\": "
                            "\"acme.io\", \"employees\": 4242}");
-    make(crm, "people",
+    unit_make(crm, "people",
          "{\"name\": \"Ann Lee\", \"email\": \"ann@tulip.org\", \"phone\": "
          "\"+1 312 555 0199\", \"status\": \"Customer\", \"tags\": "
          "[\"vip\", \"event\"], \"linkedin\": \"linkedin.com/in/annlee\", "
@@ -201,9 +179,9 @@ static void test_search__text_like_fields_only(void **state)
 static void test_search__prefix_and_diacritics(void **state)
 {
     struct crm *crm = *state;
-    make(crm, "people", "{\"name\": \"Anneliese Brandt\"}");
-    make(crm, "people", "{\"name\": \"José Müller\"}");
-    make(crm, "people", "{\"name\": \"Jose Ortega\"}");
+    unit_make(crm, "people", "{\"name\": \"Anneliese Brandt\"}");
+    unit_make(crm, "people", "{\"name\": \"José Müller\"}");
+    unit_make(crm, "people", "{\"name\": \"Jose Ortega\"}");
     assert_hits(crm, "ann", "people#1");
     assert_hits(crm, "ANNEL", "people#1");
     assert_hits(crm, "anneliesex", "");
@@ -222,10 +200,10 @@ static void test_search__prefix_and_diacritics(void **state)
 static void test_search__label_ranks_above_body(void **state)
 {
     struct crm *crm = *state;
-    make(crm, "people", "{\"name\": \"Ann Body\", \"title\": "
+    unit_make(crm, "people", "{\"name\": \"Ann Body\", \"title\": "
                         "\"Founder of Zephyr Works and chief\"}");
-    make(crm, "people", "{\"name\": \"Zephyr Quinn\"}");
-    make(crm, "people", "{\"name\": \"Zephyrine Cole\"}");
+    unit_make(crm, "people", "{\"name\": \"Zephyr Quinn\"}");
+    unit_make(crm, "people", "{\"name\": \"Zephyrine Cole\"}");
     /* Label above body; a whole word above a longer word it prefixes. */
     assert_hits(crm, "zephyr", "people#2 people#3 people#1");
     struct jv *res = search(crm, "zephyr", 0);
@@ -240,10 +218,10 @@ static void test_search__label_ranks_above_body(void **state)
 static void test_search__snippets_and_shape(void **state)
 {
     struct crm *crm = *state;
-    make(crm, "people", "{\"name\": \"Ann Lee\", \"title\": \"Head of "
+    unit_make(crm, "people", "{\"name\": \"Ann Lee\", \"title\": \"Head of "
                         "Kestrel Operations\"}");
-    make(crm, "companies", "{\"name\": \"Kestrel Labs\"}");
-    make(crm, "deals", "{\"name\": \"Kestrel renewal\"}");
+    unit_make(crm, "companies", "{\"name\": \"Kestrel Labs\"}");
+    unit_make(crm, "deals", "{\"name\": \"Kestrel renewal\"}");
     struct jv *res = search(crm, "kestrel", 0);
     assert_string_equal(jv_str(jv_get(res, "query")), "kestrel");
     assert_int_equal(jv_int(jv_get(res, "total")), 3);
@@ -269,9 +247,9 @@ static void test_search__groups_limit_and_total(void **state)
 {
     struct crm *crm = *state;
     for (int i = 0; i < 5; i++)
-        make(crm, "people", "{\"name\": \"Nova Person\"}");
-    make(crm, "companies", "{\"name\": \"Nova Corp\"}");
-    make(crm, "people", "{\"name\": \"Nova Person\"}");
+        unit_make(crm, "people", "{\"name\": \"Nova Person\"}");
+    unit_make(crm, "companies", "{\"name\": \"Nova Corp\"}");
+    unit_make(crm, "people", "{\"name\": \"Nova Person\"}");
     struct jv *res = search(crm, "nova", 3);
     assert_int_equal(jv_int(jv_get(res, "total")), 7);
     size_t shown = 0;
@@ -296,7 +274,7 @@ static void test_search__groups_limit_and_total(void **state)
 static void test_search__injection_attempts(void **state)
 {
     struct crm *crm = *state;
-    make(crm, "people", "{\"name\": \"Ann Lee\", \"title\": \"near label body\"}");
+    unit_make(crm, "people", "{\"name\": \"Ann Lee\", \"title\": \"near label body\"}");
     static const char *const found[] = {
         "\"ann\"", "ann*", "(ann", "ann)", "((ann)))", "\"ann", "ann\"",
         "'ann'", "ann -lee", "+ann", "^ann", "ann:", "{ann}", "ann\\",
@@ -376,12 +354,12 @@ static void test_search__reindex_equals_incremental(void **state)
 {
     struct crm *crm = *state;
     struct kith_err err = KITH_ERR_INIT;
-    make(crm, "companies", "{\"name\": \"Acme Inc\", \"domain\": \"acme.io\"}");
-    int64_t ann = make(crm, "people", "{\"name\": \"Ann Lee\", \"tags\": "
+    unit_make(crm, "companies", "{\"name\": \"Acme Inc\", \"domain\": \"acme.io\"}");
+    int64_t ann = unit_make(crm, "people", "{\"name\": \"Ann Lee\", \"tags\": "
                                       "\"vip,event\", \"company\": 1}");
-    int64_t bob = make(crm, "people", "{\"name\": \"Bob Ray\"}");
-    make(crm, "deals", "{\"name\": \"Big deal\", \"stage\": \"Proposal\"}");
-    make(crm, "tasks", "{\"title\": \"Call Ann\"}");
+    int64_t bob = unit_make(crm, "people", "{\"name\": \"Bob Ray\"}");
+    unit_make(crm, "deals", "{\"name\": \"Big deal\", \"stage\": \"Proposal\"}");
+    unit_make(crm, "tasks", "{\"title\": \"Call Ann\"}");
     update(crm, "people", ann, "{\"title\": \"CEO\", \"tags\": []}");
     assert_int_equal(crm_doc_set(crm, CRM_ACTOR_USER, "people", bob,
                                  "# Bob\nLikes *sailing*.\n", &err),
@@ -419,9 +397,9 @@ static void test_search__field_and_object_removal(void **state)
     struct crm_field_spec size = { .name = "Size", .type = CRM_NUMBER };
     assert_int_equal(crm_field_add(crm, "investors", &notes, &err), KITH_OK);
     assert_int_equal(crm_field_add(crm, "investors", &size, &err), KITH_OK);
-    int64_t id = make(crm, "investors", "{\"name\": \"Northwind\", \"notes\": "
+    int64_t id = unit_make(crm, "investors", "{\"name\": \"Northwind\", \"notes\": "
                                         "\"secretword\", \"size\": 5}");
-    make(crm, "people", "{\"name\": \"Northwind Fan\"}");
+    unit_make(crm, "people", "{\"name\": \"Northwind Fan\"}");
     assert_int_equal(crm_doc_set(crm, CRM_ACTOR_USER, "investors", id,
                                  "memo about otters", &err),
                      KITH_OK);

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "base/json.h"
+#include "crm/crm.h"
 
 /* Fail unless the NUL-terminated text hay contains needle. */
 #define assert_contains(hay, needle)                                        \
@@ -69,5 +70,44 @@ static inline int unit_json_eq(const struct jv *j, const char *want)
 }
 
 #define assert_json(j, want) assert_true(unit_json_eq((j), (want)))
+
+/*
+ * The usual fixture of crm tests: *state becomes a fresh in-memory CRM
+ * with the default objects, the clock fixed at now (KITH_NOW).
+ */
+static inline int unit_crm_setup(void **state, const char *now)
+{
+    struct crm *crm = NULL;
+    struct kith_err err = KITH_ERR_INIT;
+    setenv("KITH_NOW", now, 1);
+    if (crm_open_db(":memory:", &crm, &err) < 0 ||
+        crm_seed_defaults(crm, &err) < 0) {
+        print_error("setup: %s\n", err.msg);
+        crm_close(crm);
+        return -1;
+    }
+    *state = crm;
+    return 0;
+}
+
+static inline int unit_crm_teardown(void **state)
+{
+    crm_close(*state);
+    unsetenv("KITH_NOW");
+    return 0;
+}
+
+/* Create an entry from JSON values, failing the test if refused. */
+static inline int64_t unit_make(struct crm *crm, const char *object,
+                                const char *json)
+{
+    struct kith_err err = KITH_ERR_INIT;
+    struct jv *v = unit_json(json);
+    int64_t id = 0;
+    if (crm_create(crm, CRM_ACTOR_USER, object, v, &id, &err) < 0)
+        fail_msg("create %s %s: %s", object, json, err.msg);
+    jv_free(v);
+    return id;
+}
 
 #endif
