@@ -98,6 +98,12 @@ int crm_open(const char *dir, struct crm **out, struct kith_err *err);
 /* Open a database file directly (":memory:" for tests), creating it. */
 int crm_open_db(const char *path, struct crm **out, struct kith_err *err);
 void crm_close(struct crm *crm); /* NULL is fine */
+/*
+ * Reload the schema cache if another connection changed objects or fields
+ * since it was loaded (one cheap PRAGMA). Long-lived holders of a struct
+ * crm (the server's workers) call it before each request.
+ */
+int crm_refresh(struct crm *crm, struct kith_err *err);
 struct db *crm_db(struct crm *crm);
 
 /* ---- schema (schema.c) ---- */

@@ -14,6 +14,7 @@ struct crm {
     int64_t group; /* change group of the open crm_begin, 0 when none */
     int depth;     /* crm_begin nesting */
     bool broken;   /* a write in the open group failed half-way */
+    int schema_cookie; /* db_schema_cookie() when the cache was loaded */
     struct buf scratch; /* reused by the write path for change JSON */
 };
 

@@ -320,6 +320,14 @@ int schema_load(struct crm *crm, struct kith_err *err)
         }
     for (size_t i = 0; i < crm->nobjects; i++)
         build_sql(&crm->objects[i]);
+    crm->schema_cookie = db_schema_cookie(crm->db);
+    return KITH_OK;
+}
+
+int crm_refresh(struct crm *crm, struct kith_err *err)
+{
+    if (crm->depth == 0 && db_schema_cookie(crm->db) != crm->schema_cookie)
+        return schema_load(crm, err);
     return KITH_OK;
 }
 

@@ -333,6 +333,18 @@ void db_tx_rollback(struct db *db)
     db->depth--;
 }
 
+int db_schema_cookie(struct db *db)
+{
+    struct db_stmt *st;
+    int v = -1;
+    if (db_cached(db, "PRAGMA schema_version", &st, NULL) == KITH_OK) {
+        if (db_step(st, NULL) == DB_ROW)
+            v = (int)db_col_int(st, 0);
+        db_reset(st);
+    }
+    return v;
+}
+
 int db_opened_version(const struct db *db)
 {
     return db->opened_version;

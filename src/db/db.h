@@ -107,6 +107,9 @@ void db_quote_ident(struct buf *b, const char *name);
 int db_integrity_check(struct db *db, struct kith_err *err);
 /* The file's schema version (PRAGMA user_version). */
 int db_user_version(struct db *db);
+/* SQLite's schema cookie (PRAGMA schema_version): it changes whenever any
+ * connection changes the schema. -1 on error. */
+int db_schema_cookie(struct db *db);
 /* The schema version the file had when db_open found it (0: new). */
 int db_opened_version(const struct db *db);
 

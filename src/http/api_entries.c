@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
+
 #define API_LIST_DEFAULT 50
 #define API_LIST_MAX 1000
 
@@ -221,5 +223,105 @@ void api_entry_delete(struct http_req *rq, struct http_resp *rs)
     jv_set_take(j, "id", jv_integer(id));
     jv_set_take(j, "deleted", jv_boolean(true));
     http_json(rs, 200, j);
+    jv_free(j);
+}
+
+/* POST /api/objects {"name"}: 201 with the new object. */
+void api_object_create(struct http_req *rq, struct http_resp *rs)
+{
+    struct jv *body = http_body_object(rq, rs);
+    if (!body)
+        return;
+    const char *name = jv_str(jv_get(body, "name"));
+    if (!name) {
+        jv_free(body);
+        return http_error(rs, 422, "invalid", "\"name\" must be a string");
+    }
+    struct kith_err err = KITH_ERR_INIT;
+    struct crm *crm;
+    const struct crm_object *o = NULL;
+    int ret = http_crm(rq, &crm, &err);
+    if (ret >= 0)
+        ret = crm_object_add(crm, name, &err);
+    if (ret >= 0)
+        ret = crm_object_get(crm, name, &o, &err);
+    jv_free(body);
+    if (ret < 0)
+        return http_fail(rs, ret, &err);
+    struct jv *j = object_json(crm, o);
+    http_json(rs, 201, j);
+    jv_free(j);
+}
+
+/* GET /api/objects/{obj}/fields: {"fields": [...]} as in the object. */
+void api_fields_list(struct http_req *rq, struct http_resp *rs)
+{
+    struct kith_err err = KITH_ERR_INIT;
+    struct crm *crm;
+    const struct crm_object *o;
+    int ret = http_crm(rq, &crm, &err);
+    if (ret >= 0)
+        ret = crm_object_get(crm, http_param(rq, "obj"), &o, &err);
+    if (ret < 0)
+        return http_fail(rs, ret, &err);
+    struct jv *j = object_json(crm, o);
+    struct jv *out = jv_object();
+    jv_set_take(out, "fields", jv_ref(jv_get(j, "fields")));
+    http_json(rs, 200, out);
+    jv_free(out);
+    jv_free(j);
+}
+
+/*
+ * POST /api/objects/{obj}/fields {"name", "type", "options"?, "to"?}:
+ * 201 with the object and its new field.
+ */
+void api_field_create(struct http_req *rq, struct http_resp *rs)
+{
+    struct jv *body = http_body_object(rq, rs);
+    if (!body)
+        return;
+    struct kith_err err = KITH_ERR_INIT;
+    struct crm_field_spec spec = { 0 };
+    const char **opts = NULL;
+    spec.name = jv_str(jv_get(body, "name"));
+    const char *type = jv_str(jv_get(body, "type"));
+    struct jv *options = jv_get(body, "options");
+    const char *to = jv_get(body, "to") ? jv_str(jv_get(body, "to")) : NULL;
+    if (!spec.name || !type || (jv_get(body, "to") && !to)) {
+        jv_free(body);
+        return http_error(rs, 422, "invalid",
+                          "\"name\" and \"type\" (and \"to\") must be strings");
+    }
+    spec.target = to;
+    if (options) {
+        size_t n = jv_len(options);
+        opts = xcalloc(n ? n : 1, sizeof(*opts));
+        for (size_t i = 0; i < n; i++)
+            if (!(opts[i] = jv_str(jv_at(options, i)))) {
+                free(opts);
+                jv_free(body);
+                return http_error(rs, 422, "invalid",
+                                  "\"options\" must be an array of strings");
+            }
+        spec.options = opts;
+        spec.noptions = n;
+    }
+    struct crm *crm;
+    const struct crm_object *o = NULL;
+    const char *obj = http_param(rq, "obj");
+    int ret = crm_type_parse(type, &spec.type, &err);
+    if (ret >= 0)
+        ret = http_crm(rq, &crm, &err);
+    if (ret >= 0)
+        ret = crm_field_add(crm, obj, &spec, &err);
+    if (ret >= 0)
+        ret = crm_object_get(crm, obj, &o, &err);
+    free(opts);
+    jv_free(body);
+    if (ret < 0)
+        return http_fail(rs, ret, &err);
+    struct jv *j = object_json(crm, o);
+    http_json(rs, 201, j);
     jv_free(j);
 }

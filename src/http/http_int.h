@@ -74,6 +74,7 @@ int http_crm(const struct http_req *rq, struct crm **out,
 
 /* ---- api_entries.c: the handlers ---- */
 http_handler api_health, api_objects, api_object, api_entries_list,
-    api_entry_create, api_entry_get, api_entry_update, api_entry_delete;
+    api_entry_create, api_entry_get, api_entry_update, api_entry_delete,
+    api_object_create, api_fields_list, api_field_create;
 
 #endif

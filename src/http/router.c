@@ -16,15 +16,35 @@ struct route {
     http_handler *handler;
 };
 
+/* The routes of later issues (chat, settings, reports, ...): 501 until then. */
+static void api_not_implemented(struct http_req *rq, struct http_resp *rs)
+{
+    http_error(rs, 501, "not_implemented", "%s %s is not implemented yet",
+               rq->method, rq->path);
+}
+
 static const struct route routes[] = {
     { "GET", "/api/health", api_health },
     { "GET", "/api/objects", api_objects },
+    { "POST", "/api/objects", api_object_create },
     { "GET", "/api/objects/:obj", api_object },
+    { "GET", "/api/objects/:obj/fields", api_fields_list },
+    { "POST", "/api/objects/:obj/fields", api_field_create },
     { "GET", "/api/objects/:obj/entries", api_entries_list },
     { "POST", "/api/objects/:obj/entries", api_entry_create },
     { "GET", "/api/objects/:obj/entries/:id", api_entry_get },
     { "PATCH", "/api/objects/:obj/entries/:id", api_entry_update },
     { "DELETE", "/api/objects/:obj/entries/:id", api_entry_delete },
+    { "POST", "/api/chat", api_not_implemented },
+    { "GET", "/api/conversations", api_not_implemented },
+    { "GET", "/api/conversations/:id", api_not_implemented },
+    { "POST", "/api/approvals/:id", api_not_implemented },
+    { "GET", "/api/settings", api_not_implemented },
+    { "PATCH", "/api/settings", api_not_implemented },
+    { "GET", "/api/models", api_not_implemented },
+    { "GET", "/api/reports", api_not_implemented },
+    { "POST", "/api/reports", api_not_implemented },
+    { "GET", "/api/reports/:id/data", api_not_implemented },
 };
 #define NROUTES (sizeof(routes) / sizeof(*routes))
 

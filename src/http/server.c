@@ -58,7 +58,8 @@ int http_crm(const struct http_req *rq, struct crm **out,
         thread_crm = crm;
     }
     *out = thread_crm;
-    return KITH_OK;
+    return crm_refresh(thread_crm, err); /* another worker may have
+                                            changed the schema */
 }
 
 static void close_crms(void)

@@ -11,6 +11,8 @@
  */
 #include "unit.h"
 
+#include <unistd.h>
+
 #include "base/buf.h"
 #include "crm/crm.h"
 #include "db/db.h"
@@ -867,6 +869,43 @@ static void test_schema__label_field_cannot_be_removed(void **state)
     assert_contains(err.msg, "people has no field 'nope'");
 }
 
+/* A second connection (another server worker) sees schema changes. */
+static void test_schema__refresh_sees_other_connections(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/kith-test-refresh-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    struct kith_err err = KITH_ERR_INIT;
+    struct crm *a = NULL, *b = NULL;
+    assert_int_equal(crm_open_db(path, &a, &err), KITH_OK);
+    assert_int_equal(crm_seed_defaults(a, &err), KITH_OK);
+    assert_int_equal(crm_open_db(path, &b, &err), KITH_OK);
+    assert_int_equal(crm_refresh(b, &err), KITH_OK); /* nothing changed */
+    assert_non_null(crm_object_find(b, "people"));
+    assert_int_equal(crm_object_add(a, "Investors", &err), KITH_OK);
+    struct crm_field_spec spec = { .name = "Score", .type = CRM_RATING };
+    assert_int_equal(crm_field_add(a, "people", &spec, &err), KITH_OK);
+    assert_null(crm_object_find(b, "investors")); /* b's cache is old */
+    assert_int_equal(crm_refresh(b, &err), KITH_OK);
+    assert_non_null(crm_object_find(b, "investors"));
+    assert_non_null(crm_field_find(crm_object_find(b, "people"), "score"));
+    struct jv *v = unit_json("{\"name\": \"Ann\", \"score\": 4}");
+    assert_int_equal(crm_create(b, CRM_ACTOR_USER, "people", v, NULL, &err),
+                     KITH_OK);
+    jv_free(v);
+    crm_close(a);
+    crm_close(b);
+    char side[64];
+    unlink(path);
+    snprintf(side, sizeof(side), "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", path);
+    unlink(side);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -890,6 +929,7 @@ int main(void)
         T(test_schema__field_rename),
         T(test_schema__field_remove),
         T(test_schema__label_field_cannot_be_removed),
+        T(test_schema__refresh_sees_other_connections),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
