@@ -34,7 +34,7 @@ RELEASE  = -O2 -g -DNDEBUG -D_FORTIFY_SOURCE=2
 SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 
-LIB_SRC  = $(wildcard src/base/*.c src/db/*.c src/crm/*.c)
+LIB_SRC  = $(wildcard src/base/*.c src/db/*.c src/crm/*.c src/llm/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c src/http/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
@@ -49,6 +49,7 @@ UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/san/unit/%,$(UNIT_SRC))
 BENCH    = $(BUILD)/bench-insert
 BENCH_SEARCH = $(BUILD)/bench-search
 BENCH_QUERY = $(BUILD)/bench-query
+BENCH_LLM = $(BUILD)/bench-llm
 
 .PHONY: all test run install bench clean lint format fuzz
 # Keep object files of pattern-rule chains (and keep "make test"'s last line
@@ -88,6 +89,10 @@ $(BENCH_SEARCH): $(BUILD)/rel/bench/bench_search.o $(call rel_obj,$(LIB_SRC))
 $(BENCH_QUERY): $(BUILD)/rel/bench/bench_query.o $(call rel_obj,$(LIB_SRC))
 	$(CC) $(RELEASE) -o $@ $^ $(PKG_LIBS) -lm
 
+$(BENCH_LLM): $(BUILD)/rel/bench/bench_llm.o \
+              $(call rel_obj,$(LIB_SRC))
+	$(CC) $(RELEASE) -o $@ $^ $(PKG_LIBS) -lm
+
 # Every suite; tests/run prints the closing "N passed, N failed" line.
 test: lint $(KITH_SAN) $(UNITS) $(BENCH)
 	KITH_BIN=$(KITH_SAN) BENCH_BIN=$(BENCH) tests/run $(UNITS)
@@ -99,7 +104,7 @@ install: $(KITH)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(KITH) $(DESTDIR)$(PREFIX)/bin/kith
 
-bench: $(KITH) $(BENCH) $(BENCH_SEARCH) $(BENCH_QUERY)
+bench: $(KITH) $(BENCH) $(BENCH_SEARCH) $(BENCH_QUERY) $(BENCH_LLM)
 	bench/run
 
 format:

@@ -12,7 +12,10 @@
  *   - crm_list with the total (what kith ls prints: "50 of N");
  *   - crm_list of the second page, through its keyset cursor;
  *   - the equivalent plain SQL through SQLite alone (prepare, step every
- *     row, read every column), the floor kith's own work sits on.
+ *     row, read every column), the floor kith's own work sits on;
+ *   - crm_list_json of the first page (the text the HTTP API sends) and
+ *     crm_get_json of GET_RUNS random ids: what the two routes of
+ *     bench/http.sh do in the process, for its ratio.
  * It prints SQLite's query plan, a summary, the plain SQL (for the sqlite3
  * shell, which bench/run times too) and, last, one JSON line.
  */
@@ -27,6 +30,7 @@
 #include "db/db.h"
 
 #define DEFAULT_RUNS 200
+#define GET_RUNS 10000
 
 struct opts {
     const char *db, *where, *sort;
@@ -35,6 +39,7 @@ struct opts {
 
 struct timing {
     double mean_ms, p50_ms, p99_ms;
+    double cpu_us; /* this thread's CPU time per run (where measured) */
 };
 
 static double now_ms(void)
@@ -42,6 +47,14 @@ static double now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* This thread's CPU time (user and system), in microseconds. */
+static double thread_cpu_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -59,6 +72,33 @@ static struct timing summarise(double *lat, int64_t n)
     t.p50_ms = lat[n / 2];
     t.p99_ms = lat[n * 99 / 100];
     return t;
+}
+
+/* Time crm_list_json with q (the text the HTTP API sends), o->runs times. */
+static int time_list_text(struct crm *crm, const struct opts *o,
+                          const struct crm_query *q, struct timing *t)
+{
+    struct kith_err err = KITH_ERR_INIT;
+    struct buf out = BUF_INIT;
+    double *lat = calloc((size_t)o->runs, sizeof(double));
+    int ret = crm_list_json(crm, "people", q, &out, &err); /* warm-up */
+    double cpu0 = thread_cpu_us();
+    for (int64_t i = 0; ret == KITH_OK && i < o->runs; i++) {
+        buf_reset(&out);
+        double t0 = now_ms();
+        ret = crm_list_json(crm, "people", q, &out, &err);
+        lat[i] = now_ms() - t0;
+    }
+    double cpu = (thread_cpu_us() - cpu0) / (double)o->runs;
+    if (ret < 0)
+        fprintf(stderr, "bench-query: %s\n", err.msg);
+    else {
+        *t = summarise(lat, o->runs);
+        t->cpu_us = cpu;
+    }
+    buf_release(&out);
+    free(lat);
+    return ret;
 }
 
 /* Time crm_list with q, o->runs times; *first gets the first answer. */
@@ -115,6 +155,47 @@ static int time_sql(struct crm *crm, const struct opts *o, const char *sql,
     return ret < 0 ? ret : KITH_OK;
 }
 
+/* Time crm_get_json (the text GET /api/.../entries/{id} sends) of
+   GET_RUNS ids spread over the people (a fixed-seed xorshift, so every run
+   asks for the same ids), after as many others to warm the cache up. */
+static int time_get(struct crm *crm, struct timing *t)
+{
+    struct kith_err err = KITH_ERR_INIT;
+    const struct crm_object *o;
+    int64_t n = 0;
+    int ret = crm_object_get(crm, "people", &o, &err);
+    if (ret == KITH_OK)
+        ret = crm_count(crm, o, &n, &err);
+    if (ret == KITH_OK && n == 0)
+        ret = kith_errf(&err, KITH_ENOTFOUND, "there are no people to get");
+    double *lat = calloc(GET_RUNS, sizeof(double));
+    uint32_t x = 0x6b697468u;
+    struct buf e = BUF_INIT;
+    double cpu0 = 0;
+    /* The first GET_RUNS warm the page cache up and are not counted. */
+    for (int64_t i = -GET_RUNS; ret == KITH_OK && i < GET_RUNS; i++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        buf_reset(&e);
+        if (i == 0)
+            cpu0 = thread_cpu_us();
+        double t0 = now_ms();
+        ret = crm_get_json(crm, "people", 1 + (int64_t)(x % (uint32_t)n),
+                           &e, &err);
+        if (i >= 0)
+            lat[i] = now_ms() - t0;
+    }
+    double cpu = (thread_cpu_us() - cpu0) / GET_RUNS;
+    buf_release(&e);
+    if (ret < 0)
+        fprintf(stderr, "bench-query: crm_get: %s\n", err.msg);
+    else {
+        *t = summarise(lat, GET_RUNS);
+        t->cpu_us = cpu;
+    }
+    free(lat);
+    return ret;
+}
+
 static void print_plan(struct crm *crm, const char *sql)
 {
     struct buf q = BUF_INIT;
@@ -153,7 +234,8 @@ int main(int argc, char **argv)
     struct opts o;
     struct crm *crm = NULL;
     struct kith_err err = KITH_ERR_INIT;
-    struct timing nocount, counted, page2, raw;
+    struct timing nocount = { 0 }, counted = { 0 }, page2 = { 0 }, raw = { 0 },
+                  get = { 0 }, text = { 0 };
     struct jv *first = NULL;
     if (parse_args(argc, argv, &o) < 0 || !o.db) {
         fprintf(stderr, "usage: bench-query --db PATH [--where EXPR] "
@@ -188,6 +270,12 @@ int main(int argc, char **argv)
     }
     if (ret == KITH_OK)
         ret = time_sql(crm, &o, sql, &raw);
+    if (ret == KITH_OK) {
+        q.cursor = NULL;
+        ret = time_list_text(crm, &o, &q, &text);
+    }
+    if (ret == KITH_OK)
+        ret = time_get(crm, &get);
     if (ret < 0) {
         jv_free(first);
         crm_close(crm);
@@ -206,6 +294,12 @@ int main(int argc, char **argv)
            page2.mean_ms, page2.p50_ms, page2.p99_ms);
     printf("  plain SQL in SQLite:  mean %.3f ms  p50 %.3f  p99 %.3f\n",
            raw.mean_ms, raw.p50_ms, raw.p99_ms);
+    printf("  crm_list_json, no total (text): mean %.3f ms  p50 %.3f  "
+           "p99 %.3f  CPU %.0f us\n",
+           text.mean_ms, text.p50_ms, text.p99_ms, text.cpu_us);
+    printf("  crm_get_json, %d random ids: mean %.4f ms  p50 %.4f  "
+           "p99 %.4f  CPU %.1f us\n",
+           GET_RUNS, get.mean_ms, get.p50_ms, get.p99_ms, get.cpu_us);
     printf("  ratio crm_list (no total) / plain SQL: %.2f\n",
            nocount.p50_ms / raw.p50_ms);
     printf("sql: %s;\n", sql);
@@ -214,10 +308,13 @@ int main(int argc, char **argv)
     json_quote(&j, o.where, strlen(o.where));
     printf("%s,\"matches\":%lld,\"runs\":%lld,\"list_p50_ms\":%.4f,"
            "\"list_total_p50_ms\":%.4f,\"page2_p50_ms\":%.4f,"
-           "\"sql_p50_ms\":%.4f,\"ratio\":%.3f}\n",
+           "\"sql_p50_ms\":%.4f,\"ratio\":%.3f,\"list_json_mean_ms\":%.4f,"
+           "\"get_p50_ms\":%.4f,\"get_mean_ms\":%.4f,"
+           "\"list_json_cpu_us\":%.1f,\"get_cpu_us\":%.2f}\n",
            j.buf, (long long)total, (long long)o.runs, nocount.p50_ms,
            counted.p50_ms, page2.p50_ms, raw.p50_ms,
-           nocount.p50_ms / raw.p50_ms);
+           nocount.p50_ms / raw.p50_ms, text.mean_ms, get.p50_ms,
+           get.mean_ms, text.cpu_us, get.cpu_us);
     buf_release(&j);
     jv_free(first);
     crm_close(crm);

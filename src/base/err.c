@@ -44,6 +44,7 @@ const char *kith_rc_str(int code)
     case KITH_ETOOBIG: return "too big";
     case KITH_EIO: return "i/o error";
     case KITH_EUSAGE: return "usage error";
+    case KITH_ECANCELED: return "canceled";
     }
     return "unknown error";
 }

@@ -21,6 +21,7 @@ enum kith_rc {
     KITH_ETOOBIG = -7, /* an input or result exceeded its cap */
     KITH_EIO = -8,     /* a file or socket failed */
     KITH_EUSAGE = -9,  /* the command line was wrong */
+    KITH_ECANCELED = -10, /* stopped on purpose (a client left, Ctrl-C) */
 };
 
 #define KITH_ERR_MAX 1024

@@ -121,6 +121,18 @@ int cmd_sql(struct cli *c);
 int cmd_dupes(struct cli *c);
 int cmd_merge(struct cli *c);
 int cmd_serve(struct cli *c);
+int cmd_chat(struct cli *c);   /* cmd_chat.c */
+int cmd_models(struct cli *c); /* cmd_models.c */
+int cmd_config_get(struct cli *c); /* cmd_config.c */
+int cmd_config_set(struct cli *c);
+int cmd_doctor(struct cli *c);     /* cmd_doctor.c */
+struct llm_target;
+struct llm_call_opts;
+/* The target of --model (else KITH_MODEL, config.json; a provider name
+ * alone when provider_ok) and the call options from
+ * KITH_LLM_*_TIMEOUT_MS; c->err set on failure (cmd_chat.c). */
+int cli_llm_setup(struct cli *c, bool provider_ok, struct llm_target *t,
+                  struct llm_call_opts *o);
 
 /* ---- cmd_view.c ---- */
 int cmd_views(struct cli *c);

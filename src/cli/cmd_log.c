@@ -90,8 +90,11 @@ int cmd_undo(struct cli *c)
     if (ret != CLI_OK)
         return ret;
     bool group = cli_flag(c, "group");
-    ret = group ? crm_undo_group(c->crm, CRM_ACTOR_USER, id, &c->err)
-                : crm_undo(c->crm, CRM_ACTOR_USER, id, &c->err);
+    if (group) /* the group of that change: any change of it will do */
+        ret = crm_change_group(c->crm, id, &id, &c->err);
+    if (ret >= 0)
+        ret = group ? crm_undo_group(c->crm, CRM_ACTOR_USER, id, &c->err)
+                    : crm_undo(c->crm, CRM_ACTOR_USER, id, &c->err);
     if (ret < 0)
         return cli_fail(c, ret);
     if (c->json) {

@@ -266,6 +266,18 @@ int crm_undo(struct crm *crm, const char *actor, int64_t change_id,
     return ret;
 }
 
+int crm_change_group(struct crm *crm, int64_t change_id, int64_t *group_id,
+                     struct kith_err *err)
+{
+    struct change c;
+    int ret = change_load(crm, change_id, &c, err);
+    if (ret < 0)
+        return ret;
+    *group_id = c.group_id;
+    change_release(&c);
+    return KITH_OK;
+}
+
 int crm_undo_group(struct crm *crm, const char *actor, int64_t group_id,
                    struct kith_err *err)
 {

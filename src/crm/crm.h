@@ -197,6 +197,12 @@ int crm_delete(struct crm *crm, const char *actor, const char *object,
  */
 int crm_get(struct crm *crm, const char *object, int64_t id,
             struct jv **out, struct kith_err *err);
+/*
+ * crm_get's JSON as text, appended to out (the one writer of both: the
+ * HTTP API sends it as it is). On failure out is unchanged.
+ */
+int crm_get_json(struct crm *crm, const char *object, int64_t id,
+                 struct buf *out, struct kith_err *err);
 
 struct crm_query {
     const char *where;  /* filter expression (DESIGN's language), or NULL */
@@ -224,6 +230,10 @@ struct crm_query {
  */
 int crm_list(struct crm *crm, const char *object, const struct crm_query *q,
              struct jv **out, struct kith_err *err);
+/* crm_list's JSON as text, appended to out; on failure out is unchanged. */
+int crm_list_json(struct crm *crm, const char *object,
+                  const struct crm_query *q, struct buf *out,
+                  struct kith_err *err);
 /* Number of entries of an object. */
 int crm_count(struct crm *crm, const struct crm_object *o, int64_t *out,
               struct kith_err *err);
@@ -247,6 +257,9 @@ int crm_undo(struct crm *crm, const char *actor, int64_t change_id,
 /* Revert every change of a group, newest first, in one transaction. */
 int crm_undo_group(struct crm *crm, const char *actor, int64_t group_id,
                    struct kith_err *err);
+/* The group of change change_id (KITH_ENOTFOUND when there is none). */
+int crm_change_group(struct crm *crm, int64_t change_id, int64_t *group_id,
+                     struct kith_err *err);
 
 /* ---- saved views (view.c) ---- */
 
@@ -491,6 +504,44 @@ int crm_dupes(struct crm *crm, const char *object, struct jv **out,
 int crm_merge(struct crm *crm, const char *actor, const char *object,
               int64_t id, int64_t other_id, int64_t *group_id,
               struct kith_err *err);
+
+/* ---- settings files (config.c) ---- */
+
+/*
+ * config.json of the workspace in dir as an object (*out, jv_free it):
+ * the defaults of a new workspace when the file is missing; KITH_EINVAL
+ * naming the file and position when it is not a JSON object.
+ */
+int crm_config_read(const char *dir, struct jv **out, struct kith_err *err);
+/*
+ * The member at a dotted key ("providers.openai.base_url") of a config
+ * object: borrowed, NULL when any part is missing.
+ */
+struct jv *crm_config_lookup(const struct jv *config, const char *key);
+/*
+ * Set the dotted key of config.json to value (not consumed; NULL removes
+ * the key), making intermediate objects as needed, and write the file
+ * atomically (a temporary file, fsync, rename; mode 0644), the directory
+ * locked against other writers meanwhile. A config.json that does not
+ * parse is refused, never overwritten.
+ */
+int crm_config_set(const char *dir, const char *key, const struct jv *value,
+                   struct kith_err *err);
+/*
+ * The value of NAME in secrets.env (*out, free() it), or NULL when the
+ * file, the line or the value is missing or empty. "export NAME=v" and a
+ * value in matching quotes are read too.
+ */
+int crm_secret_get(const char *dir, const char *name, char **out,
+                   struct kith_err *err);
+/*
+ * Set NAME=value in secrets.env (value NULL or "" removes NAME's lines),
+ * keeping comments and other lines. Written atomically with mode 0600
+ * from the start. A value with a newline, a CR or a NUL, or a NAME that
+ * is not [A-Za-z_][A-Za-z0-9_]*, is refused with KITH_EINVAL.
+ */
+int crm_secret_set(const char *dir, const char *name, const char *value,
+                   struct kith_err *err);
 
 /* ---- demo data (demo.c) ---- */
 

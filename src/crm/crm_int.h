@@ -18,6 +18,10 @@ struct crm {
     struct buf scratch; /* reused by the write path for change JSON */
 };
 
+/* ---- workspace.c ---- */
+/* The text of a new workspace's config.json (its defaults). */
+const char *workspace_config_default(void);
+
 /* ---- schema.c ---- */
 int schema_load(struct crm *crm, struct kith_err *err);
 void schema_free(struct crm *crm);

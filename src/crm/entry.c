@@ -406,20 +406,31 @@ static struct jv *to_jv(struct buf *b)
     return j;
 }
 
-int crm_get(struct crm *crm, const char *object, int64_t id, struct jv **out,
-            struct kith_err *err)
+int crm_get_json(struct crm *crm, const char *object, int64_t id,
+                 struct buf *out, struct kith_err *err)
 {
     const struct crm_object *o;
     struct db_stmt *st;
-    *out = NULL;
     int ret = crm_object_get(crm, object, &o, err);
     if (ret < 0 || (ret = select_one(crm, o, id, &st, err)) < 0)
         return ret;
-    struct buf b = BUF_INIT;
     struct jw w;
-    jw_init(&w, &b);
+    jw_init(&w, out);
     write_entry(&w, o, st);
     db_reset(st);
+    return KITH_OK;
+}
+
+int crm_get(struct crm *crm, const char *object, int64_t id, struct jv **out,
+            struct kith_err *err)
+{
+    struct buf b = BUF_INIT;
+    *out = NULL;
+    int ret = crm_get_json(crm, object, id, &b, err);
+    if (ret < 0) {
+        buf_release(&b);
+        return ret;
+    }
     *out = to_jv(&b);
     return KITH_OK;
 }
@@ -502,13 +513,15 @@ static void list_sql(const struct crm_object *o, const struct filter *where,
     buf_appends(sql, " LIMIT ?");
 }
 
-int crm_list(struct crm *crm, const char *object, const struct crm_query *q,
-             struct jv **out, struct kith_err *err)
+int crm_list_json(struct crm *crm, const char *object,
+                  const struct crm_query *q, struct buf *out,
+                  struct kith_err *err)
 {
     static const struct crm_query none = { 0 };
     const struct crm_object *o;
     struct db_stmt *st = NULL;
-    struct buf sql = BUF_INIT, b = BUF_INIT;
+    struct buf sql = BUF_INIT;
+    size_t start = out->len;
     struct filter where, after;
     struct query_sort qs = { 0 };
     struct jv *view = NULL;
@@ -519,7 +532,6 @@ int crm_list(struct crm *crm, const char *object, const struct crm_query *q,
     buf_init(&qs.spec, 0);
     q = q ? q : &none;
     int64_t limit = q->limit ? q->limit : LIST_DEFAULT_LIMIT;
-    *out = NULL;
     int ret = crm_object_get(crm, object, &o, err);
     if (ret < 0)
         goto out;
@@ -548,7 +560,7 @@ int crm_list(struct crm *crm, const char *object, const struct crm_query *q,
     filter_bind(&after, st, 1 + (int)where.nparams);
     db_bind_int(st, 1 + (int)(where.nparams + after.nparams), limit + 1);
     struct jw w;
-    jw_init(&w, &b);
+    jw_init(&w, out);
     jw_obj(&w);
     jw_key(&w, "entries");
     jw_arr(&w);
@@ -581,19 +593,33 @@ int crm_list(struct crm *crm, const char *object, const struct crm_query *q,
     else
         jw_null(&w);
     jw_end_obj(&w);
-    *out = to_jv(&b);
     ret = KITH_OK;
 out:
     if (st)
         db_reset(st);
+    if (ret < 0)
+        buf_truncate(out, start);
     jv_free(view);
     free(next);
     filter_release(&where);
     filter_release(&after);
     query_sort_release(&qs);
     buf_release(&sql);
-    buf_release(&b);
     return ret;
+}
+
+int crm_list(struct crm *crm, const char *object, const struct crm_query *q,
+             struct jv **out, struct kith_err *err)
+{
+    struct buf b = BUF_INIT;
+    *out = NULL;
+    int ret = crm_list_json(crm, object, q, &b, err);
+    if (ret < 0) {
+        buf_release(&b);
+        return ret;
+    }
+    *out = to_jv(&b);
+    return KITH_OK;
 }
 
 /* ---- update ---- */

@@ -28,6 +28,11 @@ static const char config_text[] =
     "  \"agent\": { \"approval\": \"destructive\" }\n"
     "}\n";
 
+const char *workspace_config_default(void)
+{
+    return config_text;
+}
+
 static const char secrets_text[] =
     "# API keys for model providers, one NAME=value per line.\n"
     "# This file is private (mode 0600); kith never prints it.\n"

@@ -20,6 +20,9 @@
 
 #define CACHE_SLOTS 64
 
+/* The page cache of each connection opened from now on, in KiB. */
+static _Atomic int64_t page_cache_kib = DB_PAGE_CACHE_KIB;
+
 struct cache_slot {
     uint64_t hash;
     char *sql;
@@ -65,6 +68,11 @@ static void configure_once(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+void db_set_page_cache_kib(int64_t kib)
+{
+    page_cache_kib = kib > 0 ? kib : DB_PAGE_CACHE_KIB;
+}
+
 int db_open(const char *path, bool create, struct db **out,
             struct kith_err *err)
 {
@@ -104,14 +112,19 @@ int db_open(const char *path, bool create, struct db **out,
     }
     /* cache_size: up to 64 MiB of page cache (SQLite's default is 2 MiB),
      * so a bulk write's index pages stay in memory instead of spilling to
-     * the WAL and being read back; it is a cap, allocated as pages are used. */
+     * the WAL and being read back; it is a cap, allocated as pages are used.
+     * A server with a connection per worker sets less
+     * (db_set_page_cache_kib). */
+    char cache_pragma[64];
+    snprintf(cache_pragma, sizeof(cache_pragma), "PRAGMA cache_size=-%lld;",
+             (long long)page_cache_kib);
     if ((ret = db_exec(db,
                        "PRAGMA journal_mode=WAL;"
                        "PRAGMA synchronous=NORMAL;"
                        "PRAGMA foreign_keys=ON;"
-                       "PRAGMA temp_store=MEMORY;"
-                       "PRAGMA cache_size=-65536;",
-                       err)) < 0)
+                       "PRAGMA temp_store=MEMORY;",
+                       err)) < 0 ||
+        (ret = db_exec(db, cache_pragma, err)) < 0)
         goto out;
     db->opened_version = version;
     ret = db_migrate(db, version, err);

@@ -44,6 +44,16 @@ int db_open(const char *path, bool create, struct db **out,
 /* Close, finalizing cached statements. NULL is fine. */
 void db_close(struct db *db);
 
+/* The page cache each connection may fill (SQLite's cache_size), in KiB. */
+#define DB_PAGE_CACHE_KIB (64 * 1024)
+/*
+ * Set the page cache of the connections opened after this call (0 for the
+ * default, DB_PAGE_CACHE_KIB). For a process that holds many connections
+ * at once, such as kith serve with one per worker thread, so that their
+ * caches together stay within its memory budget. Process-wide.
+ */
+void db_set_page_cache_kib(int64_t kib);
+
 /* Run one or more statements without parameters (schema, pragmas). */
 int db_exec(struct db *db, const char *sql, struct kith_err *err);
 

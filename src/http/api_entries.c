@@ -3,7 +3,6 @@
  */
 #include "http/http_int.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,25 +88,18 @@ void api_entries_list(struct http_req *rq, struct http_resp *rs)
     q.where = http_query(rq, "where");
     q.sort = http_query(rq, "sort");
     q.cursor = http_query(rq, "cursor");
+    q.view = http_query(rq, "view");
     if (q.where && !*q.where)
         q.where = NULL;
     if (q.sort && !*q.sort)
         q.sort = NULL;
     if (q.cursor && !*q.cursor)
         q.cursor = NULL;
-    q.limit = API_LIST_DEFAULT;
-    const char *limit = http_query(rq, "limit");
-    if (limit && *limit) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(limit, &end, 10);
-        if (*end || errno || v < 1 || v > API_LIST_MAX)
-            return http_error(rs, 422, "invalid",
-                              "limit must be a whole number from 1 to %d, "
-                              "not '%s'",
-                              API_LIST_MAX, limit);
-        q.limit = v;
-    }
+    if (q.view && !*q.view)
+        q.view = NULL;
+    if (!http_limit(rq, rs, "limit", API_LIST_DEFAULT, API_LIST_MAX,
+                    &q.limit))
+        return;
     const char *count = http_query(rq, "count");
     if (count && !strcmp(count, "false"))
         q.no_count = true;
@@ -117,29 +109,13 @@ void api_entries_list(struct http_req *rq, struct http_resp *rs)
 
     struct kith_err err = KITH_ERR_INIT;
     struct crm *crm;
-    struct jv *out = NULL;
     int ret = http_crm(rq, &crm, &err);
-    if (ret >= 0)
-        ret = crm_list(crm, http_param(rq, "obj"), &q, &out, &err);
+    buf_reset(&rs->body);
+    if (ret >= 0) /* the JSON text straight into the answer, no tree */
+        ret = crm_list_json(crm, http_param(rq, "obj"), &q, &rs->body, &err);
     if (ret < 0)
         return http_fail(rs, ret, &err);
-    http_json(rs, 200, out);
-    jv_free(out);
-}
-
-/* The entry id of the path, or 0 after answering 404. */
-static int64_t entry_id(struct http_req *rq, struct http_resp *rs)
-{
-    const char *s = http_param(rq, "id");
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || errno || v < 1) {
-        http_error(rs, 404, "not_found", "no entry '%s': ids are positive "
-                   "whole numbers", s);
-        return 0;
-    }
-    return v;
+    rs->status = 200;
 }
 
 /* Answer the entry id of object obj with status. */
@@ -147,12 +123,11 @@ static void answer_entry(struct crm *crm, struct http_resp *rs,
                          const char *obj, int64_t id, int status)
 {
     struct kith_err err = KITH_ERR_INIT;
-    struct jv *e = NULL;
-    int ret = crm_get(crm, obj, id, &e, &err);
+    buf_reset(&rs->body);
+    int ret = crm_get_json(crm, obj, id, &rs->body, &err);
     if (ret < 0)
         return http_fail(rs, ret, &err);
-    http_json(rs, status, e);
-    jv_free(e);
+    rs->status = status;
 }
 
 void api_entry_create(struct http_req *rq, struct http_resp *rs)
@@ -175,7 +150,7 @@ void api_entry_create(struct http_req *rq, struct http_resp *rs)
 
 void api_entry_get(struct http_req *rq, struct http_resp *rs)
 {
-    int64_t id = entry_id(rq, rs);
+    int64_t id = http_path_id(rq, rs, "entry");
     if (!id)
         return;
     struct kith_err err = KITH_ERR_INIT;
@@ -188,7 +163,7 @@ void api_entry_get(struct http_req *rq, struct http_resp *rs)
 
 void api_entry_update(struct http_req *rq, struct http_resp *rs)
 {
-    int64_t id = entry_id(rq, rs);
+    int64_t id = http_path_id(rq, rs, "entry");
     if (!id)
         return;
     struct jv *values = http_body_object(rq, rs);
@@ -208,7 +183,7 @@ void api_entry_update(struct http_req *rq, struct http_resp *rs)
 
 void api_entry_delete(struct http_req *rq, struct http_resp *rs)
 {
-    int64_t id = entry_id(rq, rs);
+    int64_t id = http_path_id(rq, rs, "entry");
     if (!id)
         return;
     struct kith_err err = KITH_ERR_INIT;

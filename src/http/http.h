@@ -22,6 +22,7 @@ struct http_opts {
     const char *token;     /* the API token (trimmed) */
     const char *version;   /* reported by GET /api/health */
     bool quiet;            /* no request log on stderr */
+    int timeout_s;         /* idle connection timeout, seconds (0: 30) */
 };
 
 struct http_server;

@@ -4,17 +4,12 @@
  */
 #include "http/http_int.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/xalloc.h"
-
-struct route {
-    const char *method;
-    const char *pattern; /* "/api/objects/:obj/entries/:id" */
-    http_handler *handler;
-};
 
 /* The routes of later issues (chat, settings, reports, ...): 501 until then. */
 static void api_not_implemented(struct http_req *rq, struct http_resp *rs)
@@ -23,28 +18,56 @@ static void api_not_implemented(struct http_req *rq, struct http_resp *rs)
                rq->method, rq->path);
 }
 
-static const struct route routes[] = {
-    { "GET", "/api/health", api_health },
-    { "GET", "/api/objects", api_objects },
-    { "POST", "/api/objects", api_object_create },
-    { "GET", "/api/objects/:obj", api_object },
-    { "GET", "/api/objects/:obj/fields", api_fields_list },
-    { "POST", "/api/objects/:obj/fields", api_field_create },
-    { "GET", "/api/objects/:obj/entries", api_entries_list },
-    { "POST", "/api/objects/:obj/entries", api_entry_create },
-    { "GET", "/api/objects/:obj/entries/:id", api_entry_get },
-    { "PATCH", "/api/objects/:obj/entries/:id", api_entry_update },
-    { "DELETE", "/api/objects/:obj/entries/:id", api_entry_delete },
-    { "POST", "/api/chat", api_not_implemented },
-    { "GET", "/api/conversations", api_not_implemented },
-    { "GET", "/api/conversations/:id", api_not_implemented },
-    { "POST", "/api/approvals/:id", api_not_implemented },
-    { "GET", "/api/settings", api_not_implemented },
-    { "PATCH", "/api/settings", api_not_implemented },
-    { "GET", "/api/models", api_not_implemented },
-    { "GET", "/api/reports", api_not_implemented },
-    { "POST", "/api/reports", api_not_implemented },
-    { "GET", "/api/reports/:id/data", api_not_implemented },
+/* A route; STREAM_ROUTE runs in its own thread (task.c); PUBLIC_ROUTE
+   needs no token. */
+#define ROUTE(m, p, h) { .method = m, .pattern = p, .handler = h }
+#define STREAM_ROUTE(m, p, h) \
+    { .method = m, .pattern = p, .handler = h, .stream = true }
+#define PUBLIC_ROUTE(m, p, h) \
+    { .method = m, .pattern = p, .handler = h, .public = true }
+
+static const struct http_route routes[] = {
+    PUBLIC_ROUTE("POST", "/login", api_login),
+    PUBLIC_ROUTE("POST", "/logout", api_logout),
+    ROUTE("GET", "/api/health", api_health),
+    ROUTE("GET", "/api/objects", api_objects),
+    ROUTE("POST", "/api/objects", api_object_create),
+    ROUTE("GET", "/api/objects/:obj", api_object),
+    ROUTE("GET", "/api/objects/:obj/fields", api_fields_list),
+    ROUTE("POST", "/api/objects/:obj/fields", api_field_create),
+    ROUTE("GET", "/api/objects/:obj/entries", api_entries_list),
+    ROUTE("POST", "/api/objects/:obj/entries", api_entry_create),
+    ROUTE("GET", "/api/objects/:obj/entries/:id", api_entry_get),
+    ROUTE("PATCH", "/api/objects/:obj/entries/:id", api_entry_update),
+    ROUTE("DELETE", "/api/objects/:obj/entries/:id", api_entry_delete),
+    ROUTE("GET", "/api/objects/:obj/entries/:id/document", api_doc_get),
+    ROUTE("PUT", "/api/objects/:obj/entries/:id/document", api_doc_put),
+    ROUTE("GET", "/api/objects/:obj/entries/:id/changes",
+          api_entry_changes),
+    ROUTE("POST", "/api/objects/:obj/entries/:id/merge", api_merge),
+    ROUTE("GET", "/api/changes", api_changes),
+    ROUTE("POST", "/api/changes/:id/undo", api_change_undo),
+    ROUTE("GET", "/api/search", api_search),
+    ROUTE("POST", "/api/sql", api_sql),
+    ROUTE("GET", "/api/views", api_views_list),
+    ROUTE("POST", "/api/views", api_view_create),
+    ROUTE("GET", "/api/views/:id", api_view_get),
+    ROUTE("PATCH", "/api/views/:id", api_view_update),
+    ROUTE("DELETE", "/api/views/:id", api_view_delete),
+    { .method = "POST", .pattern = "/api/objects/:obj/import",
+      .handler = api_import, .stream = true, .check = api_import_check },
+    STREAM_ROUTE("GET", "/api/objects/:obj/export", api_export),
+    STREAM_ROUTE("GET", "/api/events", api_events),
+    ROUTE("POST", "/api/chat", api_not_implemented),
+    ROUTE("GET", "/api/conversations", api_not_implemented),
+    ROUTE("GET", "/api/conversations/:id", api_not_implemented),
+    ROUTE("POST", "/api/approvals/:id", api_not_implemented),
+    ROUTE("GET", "/api/settings", api_settings_get),
+    ROUTE("PATCH", "/api/settings", api_settings_update),
+    ROUTE("GET", "/api/models", api_models),
+    ROUTE("GET", "/api/reports", api_not_implemented),
+    ROUTE("POST", "/api/reports", api_not_implemented),
+    ROUTE("GET", "/api/reports/:id/data", api_not_implemented),
 };
 #define NROUTES (sizeof(routes) / sizeof(*routes))
 
@@ -101,6 +124,42 @@ const char *http_query(const struct http_req *rq, const char *name)
     return jv_str(jv_get(rq->query, name));
 }
 
+int64_t http_path_id(struct http_req *rq, struct http_resp *rs,
+                     const char *what)
+{
+    const char *s = http_param(rq, "id");
+    char *end;
+    errno = 0;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || !*s || *end || errno || v < 1) {
+        http_error(rs, 404, "not_found",
+                   "no %s '%s': ids are positive whole numbers", what,
+                   s ? s : "");
+        return 0;
+    }
+    return v;
+}
+
+bool http_limit(struct http_req *rq, struct http_resp *rs, const char *name,
+                int64_t def, int64_t max, int64_t *out)
+{
+    const char *s = http_query(rq, name);
+    *out = def;
+    if (!s || !*s)
+        return true;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*end || errno || v < 1 || v > max) {
+        http_error(rs, 422, "invalid",
+                   "%s must be a whole number from 1 to %lld, not '%s'", name,
+                   (long long)max, s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
 void http_json(struct http_resp *rs, int status, const struct jv *j)
 {
     rs->status = status;
@@ -132,7 +191,7 @@ void http_error(struct http_resp *rs, int status, const char *code,
     buf_release(&msg);
 }
 
-void http_fail(struct http_resp *rs, int rc, const struct kith_err *err)
+int http_rc_status(int rc, const char **code_out)
 {
     int status = 500;
     const char *code = "internal";
@@ -142,8 +201,17 @@ void http_fail(struct http_resp *rs, int rc, const struct kith_err *err)
     case KITH_ECONFLICT: status = 409, code = "conflict"; break;
     case KITH_ETOOBIG: status = 413, code = "too_large"; break;
     case KITH_ETIMEOUT: status = 504, code = "timeout"; break;
+    case KITH_EUPSTREAM: status = 502, code = "upstream"; break;
     default: break;
     }
+    *code_out = code;
+    return status;
+}
+
+void http_fail(struct http_resp *rs, int rc, const struct kith_err *err)
+{
+    const char *code;
+    int status = http_rc_status(rc, &code);
     const char *msg = err && err->msg[0] ? err->msg : kith_rc_str(rc);
     http_error(rs, status, code, "%s", msg);
 }
@@ -165,34 +233,42 @@ struct jv *http_body_object(struct http_req *rq, struct http_resp *rs)
     return j;
 }
 
-void http_dispatch(struct http_req *rq, struct http_resp *rs)
+const struct http_route *http_route_find(struct http_req *rq,
+                                         struct http_resp *rs)
 {
-    if (!strncmp(rq->path, "/api/", 5) && !http_auth(rq, rs))
-        return;
     size_t allow_len = 0;
+    if (!http_origin_ok(rq, rs))
+        return NULL;
     for (size_t i = 0; i < NROUTES; i++) {
-        if (!match(routes[i].pattern, rq->path, NULL))
+        const struct http_route *r = &routes[i];
+        if (!match(r->pattern, rq->path, NULL))
             continue;
-        if (!strcmp(routes[i].method, rq->method)) {
-            match(routes[i].pattern, rq->path, rq);
-            routes[i].handler(rq, rs);
-            return;
+        if (!strcmp(r->method, rq->method)) {
+            if (!r->public && !strncmp(rq->path, "/api/", 5) &&
+                !http_auth(rq, rs))
+                return NULL;
+            match(r->pattern, rq->path, rq);
+            return r;
         }
-        size_t n = strlen(routes[i].method);
+        size_t n = strlen(r->method);
         if (allow_len + n + 3 < sizeof(rs->allow)) {
             if (allow_len) {
                 memcpy(rs->allow + allow_len, ", ", 2);
                 allow_len += 2;
             }
-            memcpy(rs->allow + allow_len, routes[i].method, n);
+            memcpy(rs->allow + allow_len, r->method, n);
             allow_len += n;
             rs->allow[allow_len] = '\0';
         }
     }
+    /* Unknown routes under /api/ need the token too: no probing. */
+    if (!strncmp(rq->path, "/api/", 5) && !http_auth(rq, rs))
+        return NULL;
     if (allow_len)
         http_error(rs, 405, "method_not_allowed",
                    "%s is not allowed here; use %s", rq->method, rs->allow);
     else
         http_error(rs, 404, "not_found", "no route %s %s", rq->method,
                    rq->path);
+    return NULL;
 }

@@ -8,8 +8,7 @@ import { SANITIZER, api, request, server, stderr, token } from './harness.mjs';
 test('routes of later issues answer 501 with the JSON error shape', async () => {
   const routes = [
     ['POST', '/api/chat'], ['GET', '/api/conversations'], ['GET', '/api/conversations/1'],
-    ['POST', '/api/approvals/1'], ['GET', '/api/settings'], ['PATCH', '/api/settings'],
-    ['GET', '/api/models'], ['GET', '/api/reports'], ['POST', '/api/reports'],
+    ['POST', '/api/approvals/1'], ['GET', '/api/reports'], ['POST', '/api/reports'],
     ['GET', '/api/reports/1/data'],
   ];
   for (const [m, p] of routes) {
@@ -21,7 +20,7 @@ test('routes of later issues answer 501 with the JSON error shape', async () => 
 });
 
 test('501 routes still need the token and check the method', async () => {
-  assert.equal((await request('GET', '/api/models')).status, 401);
+  assert.equal((await request('GET', '/api/reports')).status, 401);
   const r = await api('DELETE', '/api/settings');
   assert.equal(r.status, 405);
   assert.match(r.headers.allow, /GET/);

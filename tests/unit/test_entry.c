@@ -603,6 +603,37 @@ static void test_entry__undo_group_of_a_delete(void **state)
     assert_int_equal(db_integrity_check(crm_db(crm), &err), KITH_OK);
 }
 
+static void test_entry__change_group(void **state)
+{
+    struct crm *crm = *state;
+    struct kith_err err = KITH_ERR_INIT;
+    int64_t acme = make(crm, "companies", "{\"name\": \"Acme\"}");
+    make(crm, "people", "{\"name\": \"Ann\", \"company\": 1}");
+    assert_int_equal(crm_delete(crm, CRM_ACTOR_USER, "companies", acme, &err),
+                     KITH_OK);
+    /* The delete and the relation it cleared: one group, either change. */
+    struct jv *log = changes(crm, NULL, 0);
+    int64_t want = jv_int(jv_get(jv_at(log, 0), "group_id"));
+    assert_int_equal(jv_int(jv_get(jv_at(log, 1), "group_id")), want);
+    for (size_t i = 0; i < 2; i++) {
+        int64_t group = 0;
+        assert_int_equal(crm_change_group(crm,
+                                          jv_int(jv_get(jv_at(log, i), "id")),
+                                          &group, &err),
+                         KITH_OK);
+        assert_int_equal(group, want);
+    }
+    int64_t group = 0;
+    assert_int_equal(crm_change_group(crm, jv_int(jv_get(jv_at(log, 2), "id")),
+                                      &group, &err),
+                     KITH_OK);
+    assert_true(group != want);
+    jv_free(log);
+    assert_int_equal(crm_change_group(crm, 999, &group, &err),
+                     KITH_ENOTFOUND);
+    assert_contains(err.msg, "there is no change #999");
+}
+
 static void test_entry__undo_delete_keeps_a_deliberate_clear(void **state)
 {
     struct crm *crm = *state;
@@ -1052,6 +1083,7 @@ int main(void)
         T(test_entry__undo_delete_when_its_target_is_gone),
         T(test_entry__undo_of_a_self_relation),
         T(test_entry__undo_group_of_a_delete),
+        T(test_entry__change_group),
         T(test_entry__undo_delete_keeps_a_deliberate_clear),
         T(test_entry__undo_refusals),
         T(test_entry__group_commit_and_undo),

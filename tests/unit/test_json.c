@@ -193,6 +193,31 @@ static void test_json__nesting_limit(void **state)
     buf_release(&b);
 }
 
+/* Objects count like arrays, and the position spans lines. */
+static void test_json__nesting_limit_objects_and_lines(void **state)
+{
+    (void)state;
+    struct kith_err err = KITH_ERR_INIT;
+    struct buf b = BUF_INIT;
+    for (int i = 0; i < JV_MAX_DEPTH; i++)
+        buf_appends(&b, "{\"k\":\n");
+    buf_appends(&b, "1");
+    for (int i = 0; i < JV_MAX_DEPTH; i++)
+        buf_appendc(&b, '}');
+    struct jv *j = jv_parse(b.buf, b.len, &err);
+    assert_non_null(j);
+    jv_free(j);
+
+    buf_reset(&b);
+    for (int i = 0; i < JV_MAX_DEPTH; i++)
+        buf_appends(&b, "{\"k\":\n");
+    buf_appends(&b, "  [1]");
+    assert_null(jv_parse(b.buf, b.len, &err));
+    assert_int_equal(err.code, KITH_EINVAL);
+    assert_contains(err.msg, "line 65, column 3: nesting deeper than 64");
+    buf_release(&b);
+}
+
 static void test_json__keys_keep_insertion_order(void **state)
 {
     (void)state;
@@ -453,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_json__parse_errors_say_where),
         cmocka_unit_test(test_json__parse_uses_the_given_length),
         cmocka_unit_test(test_json__nesting_limit),
+        cmocka_unit_test(test_json__nesting_limit_objects_and_lines),
         cmocka_unit_test(test_json__keys_keep_insertion_order),
         cmocka_unit_test(test_json__build_and_dump),
         cmocka_unit_test(test_json__dump_escapes_and_round_trips),

@@ -1,0 +1,325 @@
+/*
+ * ollama: Ollama's native /api/chat.
+ *
+ * The stream is NDJSON: one JSON object a line, text in message.content,
+ * tool calls whole on one line (on any line, not only the last) with
+ * their arguments as an object and, in older versions, no id (one is made
+ * up), and a last line with "done": true and the token counts. An error
+ * after HTTP 200 is a line {"error": "..."}. Sampling settings go in
+ * "options"; "stream" is sent explicitly. A tool call ends with
+ * done_reason "stop" like any answer, so calls are noticed by their
+ * presence. Locally no key is needed; ollama.com takes a Bearer key.
+ */
+#include "llm/llm_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char empty_schema[] = "{\"type\":\"object\",\"properties\":{}}";
+
+/* ---- request ---- */
+
+static void ollama_headers(const struct llm_target *t, struct buf *out)
+{
+    if (t->api_key && *t->api_key)
+        buf_appendf(out, "Authorization: Bearer %s\n", t->api_key);
+    buf_appends(out, "Accept: application/x-ndjson\n");
+}
+
+/* Text of a content value: a string as it is, anything else as JSON. */
+static void write_text(struct jw *w, const struct jv *content)
+{
+    if (jv_type(content) == JV_STRING) {
+        jw_strn(w, jv_str(content), jv_strlen(content));
+    } else if (jv_type(content) == JV_NULL) {
+        jw_str(w, "");
+    } else {
+        char *text = jv_dump(content);
+        jw_str(w, text);
+        free(text);
+    }
+}
+
+static int write_tool_calls(struct jw *w, const struct jv *calls, size_t at,
+                            struct kith_err *err)
+{
+    jw_key(w, "tool_calls");
+    jw_arr(w);
+    for (size_t i = 0; i < jv_len(calls); i++) {
+        const struct jv *call = jv_at(calls, i);
+        const char *id = jv_str(jv_get(call, "id"));
+        const char *name = jv_str(jv_get(call, "name"));
+        const struct jv *args = jv_get(call, "arguments");
+        if (!name)
+            return kith_errf(err, KITH_EINVAL,
+                             "ollama: message %zu: tool call %zu needs a "
+                             "\"name\"",
+                             at, i);
+        jw_obj(w);
+        if (id) {
+            jw_key(w, "id");
+            jw_str(w, id);
+        }
+        jw_key(w, "function");
+        jw_obj(w);
+        jw_key(w, "index");
+        jw_int(w, (int64_t)i);
+        jw_key(w, "name");
+        jw_str(w, name);
+        jw_key(w, "arguments"); /* an object: a string is refused */
+        if (jv_type(args) == JV_OBJECT)
+            jw_value(w, args);
+        else
+            jw_raw(w, "{}", 2);
+        jw_end_obj(w);
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+    return KITH_OK;
+}
+
+static int write_message(struct jw *w, const struct jv *m, size_t at,
+                         struct kith_err *err)
+{
+    const char *role = jv_str(jv_get(m, "role"));
+    const struct jv *calls = jv_get(m, "tool_calls");
+    int ret = KITH_OK;
+    if (!role || (strcmp(role, "user") && strcmp(role, "assistant") &&
+                  strcmp(role, "tool")))
+        return kith_errf(err, KITH_EINVAL,
+                         "ollama: message %zu has role '%s'; expected "
+                         "user, assistant or tool",
+                         at, role ? role : "");
+    jw_obj(w);
+    jw_key(w, "role");
+    jw_str(w, role);
+    jw_key(w, "content");
+    write_text(w, jv_get(m, "content"));
+    if (!strcmp(role, "assistant") && jv_type(calls) == JV_ARRAY &&
+        jv_len(calls))
+        ret = write_tool_calls(w, calls, at, err);
+    if (!strcmp(role, "tool")) {
+        const char *name = jv_str(jv_get(m, "name"));
+        const char *id = jv_str(jv_get(m, "tool_call_id"));
+        if (name) {
+            jw_key(w, "tool_name");
+            jw_str(w, name);
+        }
+        if (id) {
+            jw_key(w, "tool_call_id");
+            jw_str(w, id);
+        }
+    }
+    jw_end_obj(w);
+    return ret;
+}
+
+static void write_tools(struct jw *w, const struct jv *tools)
+{
+    jw_key(w, "tools");
+    jw_arr(w);
+    for (size_t i = 0; i < jv_len(tools); i++) {
+        const struct jv *tool = jv_at(tools, i);
+        const struct jv *desc = jv_get(tool, "description");
+        const struct jv *params = jv_get(tool, "parameters");
+        jw_obj(w);
+        jw_key(w, "type");
+        jw_str(w, "function");
+        jw_key(w, "function");
+        jw_obj(w);
+        jw_key(w, "name");
+        jw_value(w, jv_get(tool, "name"));
+        if (jv_type(desc) == JV_STRING) {
+            jw_key(w, "description");
+            jw_value(w, desc);
+        }
+        jw_key(w, "parameters");
+        if (jv_type(params) == JV_OBJECT)
+            jw_value(w, params);
+        else
+            jw_raw(w, empty_schema, sizeof(empty_schema) - 1);
+        jw_end_obj(w);
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+}
+
+static void write_options(struct jw *w, const struct llm_request *rq)
+{
+    jw_key(w, "options");
+    jw_obj(w);
+    if (rq->has_temperature) {
+        jw_key(w, "temperature");
+        jw_real(w, rq->temperature);
+    }
+    jw_key(w, "num_predict");
+    jw_int(w, rq->max_tokens > 0 ? rq->max_tokens : LLM_MAX_TOKENS);
+    if (jv_type(rq->stop) == JV_ARRAY && jv_len(rq->stop)) {
+        jw_key(w, "stop");
+        jw_value(w, rq->stop);
+    }
+    jw_end_obj(w);
+}
+
+static int ollama_encode(const struct llm_target *t,
+                         const struct llm_request *rq, struct buf *out,
+                         struct kith_err *err)
+{
+    struct jw w;
+    if (jv_type(rq->messages) != JV_ARRAY)
+        return kith_errf(err, KITH_EINVAL,
+                         "ollama: the conversation must be a JSON array");
+    jw_init(&w, out);
+    jw_obj(&w);
+    jw_key(&w, "model");
+    jw_str(&w, t->model ? t->model : "");
+    jw_key(&w, "messages");
+    jw_arr(&w);
+    if (rq->system && *rq->system) {
+        jw_obj(&w);
+        jw_key(&w, "role");
+        jw_str(&w, "system");
+        jw_key(&w, "content");
+        jw_str(&w, rq->system);
+        jw_end_obj(&w);
+    }
+    for (size_t i = 0; i < jv_len(rq->messages); i++) {
+        int ret = write_message(&w, jv_at(rq->messages, i), i, err);
+        if (ret < 0)
+            return ret;
+    }
+    jw_end_arr(&w);
+    if (jv_type(rq->tools) == JV_ARRAY && jv_len(rq->tools))
+        write_tools(&w, rq->tools);
+    jw_key(&w, "stream"); /* the default, but said: older servers vary */
+    jw_bool(&w, true);
+    write_options(&w, rq);
+    jw_end_obj(&w);
+    return KITH_OK;
+}
+
+/* ---- the stream ---- */
+
+static int emit_calls(struct llm_decoder *d, const struct jv *calls)
+{
+    for (size_t i = 0; i < jv_len(calls); i++) {
+        const struct jv *call = jv_at(calls, i);
+        const struct jv *fn = jv_get(call, "function");
+        const char *id = jv_str(jv_get(call, "id"));
+        const char *name = jv_str(jv_get(fn, "name"));
+        const struct jv *args = jv_get(fn, "arguments");
+        int ret;
+        if (jv_type(args) == JV_STRING) /* lenient: JSON text */
+            ret = llm_emit_call(d, id, name, jv_str(args), jv_strlen(args));
+        else if (jv_type(args) == JV_NULL)
+            ret = llm_emit_call(d, id, name, "", 0);
+        else
+            ret = llm_emit_call_obj(d, id, name, args);
+        if (ret < 0)
+            return ret;
+        /* done_reason says "stop" for calls too: remember them here */
+        snprintf(d->stop_reason, sizeof(d->stop_reason), "tool_calls");
+    }
+    return KITH_OK;
+}
+
+static int finish(struct llm_decoder *d, const struct jv *line)
+{
+    const char *reason = jv_str(jv_get(line, "done_reason"));
+    int ret = llm_emit_usage(d, jv_int(jv_get(line, "prompt_eval_count")),
+                             jv_int(jv_get(line, "eval_count")));
+    if (ret < 0)
+        return ret;
+    if (reason && !strcmp(reason, "length"))
+        return llm_emit_done(d, "length");
+    if (!strcmp(d->stop_reason, "tool_calls"))
+        return llm_emit_done(d, NULL);
+    return llm_emit_done(d, reason && *reason ? reason : "stop");
+}
+
+static int ollama_decode(struct llm_decoder *d, const char *event,
+                         const char *data, size_t len)
+{
+    (void)event;
+    struct kith_err perr = KITH_ERR_INIT;
+    struct jv *line = jv_parse(data, len, &perr);
+    int ret = KITH_OK;
+
+    if (!line)
+        return llm_emit_error(d, KITH_EUPSTREAM,
+                              "ollama: a line of the stream is not valid "
+                              "JSON (%s)",
+                              perr.msg);
+    const struct jv *e = jv_get(line, "error");
+    if (e && jv_type(e) != JV_NULL) {
+        const char *message = jv_str(e) ? jv_str(e)
+                                        : jv_str(jv_get(e, "message"));
+        ret = llm_emit_error(d, KITH_EUPSTREAM, "ollama: %s",
+                             message ? message : "the stream failed");
+        goto out;
+    }
+    const struct jv *msg = jv_get(line, "message");
+    const struct jv *content = jv_get(msg, "content");
+    const struct jv *calls = jv_get(msg, "tool_calls");
+    if (jv_type(content) == JV_STRING)
+        ret = llm_emit_text(d, jv_str(content), jv_strlen(content));
+    if (ret == KITH_OK && jv_type(calls) == JV_ARRAY)
+        ret = emit_calls(d, calls);
+    if (ret == KITH_OK && jv_bool(jv_get(line, "done")))
+        ret = finish(d, line);
+out:
+    jv_free(line);
+    return ret;
+}
+
+/* ---- errors and models ---- */
+
+static bool ollama_error(const struct llm_target *t, int status,
+                         const char *body, size_t len, struct kith_err *err)
+{
+    (void)t;
+    struct kith_err perr = KITH_ERR_INIT;
+    struct jv *root = jv_parse(body, len, &perr);
+    struct buf cleaned = BUF_INIT;
+
+    const struct jv *e = jv_get(root, "error");
+    const char *message = jv_str(e);
+    const char *type = NULL;
+    if (jv_type(e) == JV_OBJECT) { /* the /v1 shape, from a proxy */
+        message = jv_str(jv_get(e, "message"));
+        type = jv_str(jv_get(e, "type"));
+    }
+    if (!message) {
+        llm_clean_body(body, len, &cleaned);
+        message = cleaned.buf;
+    }
+    bool retry =
+        llm_upstream_error(&llm_ollama, status, type, message, false, err);
+    buf_release(&cleaned);
+    jv_free(root);
+    return retry;
+}
+
+static int ollama_models(const char *body, size_t len, struct jv **out,
+                         struct kith_err *err)
+{
+    return llm_models_list(&llm_ollama, body, len, "models", "name", out,
+                           err);
+}
+
+const struct llm_provider llm_ollama = {
+    .wire = LLM_OLLAMA,
+    .name = "ollama",
+    .default_base = "http://127.0.0.1:11434",
+    .chat_path = "/api/chat",
+    .models_path = "/api/tags",
+    .key_env = "OLLAMA_API_KEY",
+    .base_env = "OLLAMA_HOST",
+    .framing = LLM_FRAMING_NDJSON,
+    .headers = ollama_headers,
+    .encode = ollama_encode,
+    .decode = ollama_decode,
+    .error = ollama_error,
+    .models = ollama_models,
+};

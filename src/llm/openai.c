@@ -1,0 +1,437 @@
+/*
+ * openai: the Chat Completions wire, spoken by OpenAI and by every server
+ * that copies it (Ollama's /v1, LM Studio, vLLM, llama.cpp, OpenRouter,
+ * Groq, Mistral).
+ *
+ * Requests always stream (SSE with "data:" lines ending in [DONE]) and
+ * ask for usage in a last chunk whose "choices" is empty. Tool arguments
+ * travel as a JSON *string* here, both in the history we send and in the
+ * fragments that come back, which are keyed by their "index" and may
+ * interleave. No tool_choice is sent: Ollama ignores it and vLLM refuses
+ * "auto" unless started with special flags.
+ */
+#include "llm/llm_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char empty_schema[] = "{\"type\":\"object\",\"properties\":{}}";
+
+/* ---- request ---- */
+
+static void openai_headers(const struct llm_target *t, struct buf *out)
+{
+    if (t->api_key && *t->api_key)
+        buf_appendf(out, "Authorization: Bearer %s\n", t->api_key);
+    buf_appends(out, "Accept: text/event-stream\n");
+}
+
+/* True when base_url's host is api.openai.com (it wants
+   max_completion_tokens; compatible servers know only max_tokens). */
+static bool is_openai_itself(const char *base_url)
+{
+    const char *host = base_url ? strstr(base_url, "://") : NULL;
+    if (!host)
+        return false;
+    host += 3;
+    size_t n = strcspn(host, ":/");
+    return n == strlen("api.openai.com") &&
+           !strncmp(host, "api.openai.com", n);
+}
+
+/* A message's content as the string the wire wants: text as it is,
+   nothing as "", anything else as its JSON text. */
+static void write_text_content(struct jw *w, const struct jv *content)
+{
+    if (jv_type(content) == JV_STRING) {
+        jw_strn(w, jv_str(content), jv_strlen(content));
+    } else if (jv_type(content) == JV_NULL) {
+        jw_str(w, "");
+    } else {
+        char *text = jv_dump(content);
+        jw_str(w, text);
+        free(text);
+    }
+}
+
+static int write_tool_calls(struct jw *w, const struct jv *calls, size_t at,
+                            struct kith_err *err)
+{
+    jw_key(w, "tool_calls");
+    jw_arr(w);
+    for (size_t i = 0; i < jv_len(calls); i++) {
+        const struct jv *call = jv_at(calls, i);
+        const char *id = jv_str(jv_get(call, "id"));
+        const char *name = jv_str(jv_get(call, "name"));
+        const struct jv *args = jv_get(call, "arguments");
+        if (!id || !name)
+            return kith_errf(err, KITH_EINVAL,
+                             "openai: message %zu: tool call %zu needs an "
+                             "\"id\" and a \"name\"",
+                             at, i);
+        jw_obj(w);
+        jw_key(w, "id");
+        jw_str(w, id);
+        jw_key(w, "type");
+        jw_str(w, "function");
+        jw_key(w, "function");
+        jw_obj(w);
+        jw_key(w, "name");
+        jw_str(w, name);
+        jw_key(w, "arguments");
+        if (jv_type(args) == JV_OBJECT) {
+            char *text = jv_dump(args);
+            jw_str(w, text);
+            free(text);
+        } else {
+            jw_str(w, "{}");
+        }
+        jw_end_obj(w);
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+    return KITH_OK;
+}
+
+static int write_message(struct jw *w, const struct jv *m, size_t at,
+                         struct kith_err *err)
+{
+    const char *role = jv_str(jv_get(m, "role"));
+    const struct jv *content = jv_get(m, "content");
+    if (!role)
+        return kith_errf(err, KITH_EINVAL,
+                         "openai: message %zu has no \"role\"", at);
+    if (!strcmp(role, "user")) {
+        jw_obj(w);
+        jw_key(w, "role");
+        jw_str(w, "user");
+        jw_key(w, "content");
+        write_text_content(w, content);
+        jw_end_obj(w);
+        return KITH_OK;
+    }
+    if (!strcmp(role, "assistant")) {
+        const struct jv *calls = jv_get(m, "tool_calls");
+        jw_obj(w);
+        jw_key(w, "role");
+        jw_str(w, "assistant");
+        jw_key(w, "content"); /* "" rather than null: strict servers */
+        write_text_content(w, content);
+        if (jv_type(calls) == JV_ARRAY && jv_len(calls)) {
+            int ret = write_tool_calls(w, calls, at, err);
+            if (ret < 0)
+                return ret;
+        }
+        jw_end_obj(w);
+        return KITH_OK;
+    }
+    if (!strcmp(role, "tool")) {
+        const char *id = jv_str(jv_get(m, "tool_call_id"));
+        if (!id)
+            return kith_errf(err, KITH_EINVAL,
+                             "openai: message %zu (a tool result) has no "
+                             "\"tool_call_id\"",
+                             at);
+        jw_obj(w);
+        jw_key(w, "role");
+        jw_str(w, "tool");
+        jw_key(w, "tool_call_id");
+        jw_str(w, id);
+        jw_key(w, "content");
+        write_text_content(w, content);
+        jw_end_obj(w);
+        return KITH_OK;
+    }
+    return kith_errf(err, KITH_EINVAL,
+                     "openai: message %zu has role '%s'; expected user, "
+                     "assistant or tool",
+                     at, role);
+}
+
+static void write_tools(struct jw *w, const struct jv *tools)
+{
+    jw_key(w, "tools");
+    jw_arr(w);
+    for (size_t i = 0; i < jv_len(tools); i++) {
+        const struct jv *tool = jv_at(tools, i);
+        const struct jv *desc = jv_get(tool, "description");
+        const struct jv *params = jv_get(tool, "parameters");
+        jw_obj(w);
+        jw_key(w, "type");
+        jw_str(w, "function");
+        jw_key(w, "function");
+        jw_obj(w);
+        jw_key(w, "name");
+        jw_value(w, jv_get(tool, "name"));
+        if (jv_type(desc) == JV_STRING) {
+            jw_key(w, "description");
+            jw_value(w, desc);
+        }
+        jw_key(w, "parameters");
+        if (jv_type(params) == JV_OBJECT)
+            jw_value(w, params);
+        else
+            jw_raw(w, empty_schema, sizeof(empty_schema) - 1);
+        jw_end_obj(w);
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+}
+
+static int openai_encode(const struct llm_target *t,
+                         const struct llm_request *rq, struct buf *out,
+                         struct kith_err *err)
+{
+    struct jw w;
+    if (jv_type(rq->messages) != JV_ARRAY)
+        return kith_errf(err, KITH_EINVAL,
+                         "openai: the conversation must be a JSON array");
+    jw_init(&w, out);
+    jw_obj(&w);
+    jw_key(&w, "model");
+    jw_str(&w, t->model ? t->model : "");
+    jw_key(&w, "messages");
+    jw_arr(&w);
+    if (rq->system && *rq->system) {
+        jw_obj(&w);
+        jw_key(&w, "role");
+        jw_str(&w, "system");
+        jw_key(&w, "content");
+        jw_str(&w, rq->system);
+        jw_end_obj(&w);
+    }
+    for (size_t i = 0; i < jv_len(rq->messages); i++) {
+        int ret = write_message(&w, jv_at(rq->messages, i), i, err);
+        if (ret < 0)
+            return ret;
+    }
+    jw_end_arr(&w);
+    if (jv_type(rq->tools) == JV_ARRAY && jv_len(rq->tools))
+        write_tools(&w, rq->tools);
+    jw_key(&w, "stream");
+    jw_bool(&w, true);
+    jw_key(&w, "stream_options");
+    jw_obj(&w);
+    jw_key(&w, "include_usage");
+    jw_bool(&w, true);
+    jw_end_obj(&w);
+    jw_key(&w, is_openai_itself(t->base_url) ? "max_completion_tokens"
+                                             : "max_tokens");
+    jw_int(&w, rq->max_tokens > 0 ? rq->max_tokens : LLM_MAX_TOKENS);
+    if (rq->has_temperature) {
+        jw_key(&w, "temperature");
+        jw_real(&w, rq->temperature);
+    }
+    if (jv_type(rq->stop) == JV_ARRAY && jv_len(rq->stop)) {
+        jw_key(&w, "stop");
+        jw_value(&w, rq->stop);
+    }
+    jw_end_obj(&w);
+    return KITH_OK;
+}
+
+/* ---- the stream ---- */
+
+/* The neutral word for a finish_reason. */
+static const char *neutral_reason(const char *reason)
+{
+    if (!strcmp(reason, "tool_calls") || !strcmp(reason, "function_call"))
+        return "tool_calls";
+    return reason; /* stop, length, content_filter are already neutral */
+}
+
+/* An error object (or string) found in the stream. */
+static int stream_error(struct llm_decoder *d, const struct jv *e)
+{
+    const char *message = jv_str(e);
+    const char *label = NULL;
+    if (jv_type(e) == JV_OBJECT) {
+        message = jv_str(jv_get(e, "message"));
+        label = jv_str(jv_get(e, "code"));
+        if (!label || !*label)
+            label = jv_str(jv_get(e, "type"));
+    }
+    if (label && (!strcmp(label, "server_error") ||
+                  !strcmp(label, "api_error") ||
+                  !strcmp(label, "overloaded_error") ||
+                  !strcmp(label, "tool_use_failed")))
+        d->retryable = true;
+    if (label && *label)
+        return llm_emit_error(d, KITH_EUPSTREAM, "openai: %s: %s", label,
+                              message ? message : "the stream failed");
+    return llm_emit_error(d, KITH_EUPSTREAM, "openai: %s",
+                          message ? message : "the stream failed");
+}
+
+/* One tool_calls fragment: id and name only when non-empty, arguments
+   always appended. */
+static int add_fragment(struct llm_decoder *d, const struct jv *frag,
+                        size_t pos)
+{
+    const struct jv *index = jv_get(frag, "index");
+    const struct jv *fn = jv_get(frag, "function");
+    const char *id = jv_str(jv_get(frag, "id"));
+    const char *name = jv_str(jv_get(fn, "name"));
+    const struct jv *args = jv_get(fn, "arguments");
+    struct llm_call_slot *slot = llm_call_slot(
+        d, jv_type(index) == JV_INT ? jv_int(index) : (int64_t)pos);
+    int ret = KITH_OK;
+
+    if (!slot)
+        return llm_emit_error(d, KITH_EUPSTREAM,
+                              "openai: the model made more than %d tool "
+                              "calls in one answer",
+                              LLM_MAX_CALLS);
+    if (id && *id) {
+        buf_reset(&slot->id);
+        ret = buf_appends(&slot->id, id);
+    }
+    if (ret == KITH_OK && name && *name) {
+        buf_reset(&slot->name);
+        ret = buf_appends(&slot->name, name);
+    }
+    if (ret == KITH_OK && jv_type(args) == JV_STRING)
+        ret = buf_append(&slot->args, jv_str(args), jv_strlen(args));
+    else if (ret == KITH_OK && jv_type(args) == JV_OBJECT) {
+        char *text = jv_dump(args); /* a lenient server sent an object */
+        ret = buf_appends(&slot->args, text);
+        free(text);
+    }
+    if (ret < 0)
+        return llm_emit_error(d, KITH_EUPSTREAM,
+                              "openai: a tool call of the model is too "
+                              "large");
+    return KITH_OK;
+}
+
+/* Emit every call still pending, in index order (after finish_reason). */
+static int emit_pending_calls(struct llm_decoder *d)
+{
+    for (;;) {
+        struct llm_call_slot *next = NULL;
+        for (size_t i = 0; i < LLM_MAX_CALLS; i++) {
+            struct llm_call_slot *s = &d->calls[i];
+            if (s->used && !s->sent && (!next || s->index < next->index))
+                next = s;
+        }
+        if (!next)
+            return KITH_OK;
+        int ret = llm_emit_slot(d, next);
+        if (ret < 0)
+            return ret;
+    }
+}
+
+static int decode_choice(struct llm_decoder *d, const struct jv *choice)
+{
+    const struct jv *delta = jv_get(choice, "delta");
+    const struct jv *content = jv_get(delta, "content");
+    const struct jv *calls = jv_get(delta, "tool_calls");
+    const char *reason = jv_str(jv_get(choice, "finish_reason"));
+    int ret = KITH_OK;
+
+    if (jv_type(content) == JV_STRING)
+        ret = llm_emit_text(d, jv_str(content), jv_strlen(content));
+    size_t ncalls = jv_type(calls) == JV_ARRAY ? jv_len(calls) : 0;
+    for (size_t i = 0; ret == KITH_OK && i < ncalls; i++)
+        ret = add_fragment(d, jv_at(calls, i), i);
+    if (ret == KITH_OK && reason && *reason) {
+        snprintf(d->stop_reason, sizeof(d->stop_reason), "%s",
+                 neutral_reason(reason));
+        ret = emit_pending_calls(d);
+    }
+    return ret;
+}
+
+static int openai_decode(struct llm_decoder *d, const char *event,
+                         const char *data, size_t len)
+{
+    struct kith_err perr = KITH_ERR_INIT;
+    int ret = KITH_OK;
+
+    if (len >= 6 && !strncmp(data, "[DONE]", 6))
+        return llm_emit_done(d, NULL);
+    struct jv *chunk = jv_parse(data, len, &perr);
+    if (!chunk)
+        return llm_emit_error(d, KITH_EUPSTREAM,
+                              "openai: a stream event is not valid JSON "
+                              "(%s)",
+                              perr.msg);
+    const struct jv *e = jv_get(chunk, "error");
+    if (!strcmp(event, "error") || (e && jv_type(e) != JV_NULL)) {
+        ret = stream_error(d, e ? e : chunk);
+        goto out;
+    }
+    const struct jv *choices = jv_get(chunk, "choices");
+    if (jv_type(choices) == JV_ARRAY && jv_len(choices))
+        ret = decode_choice(d, jv_at(choices, 0));
+    const struct jv *usage = jv_get(chunk, "usage");
+    if (ret == KITH_OK && jv_type(usage) == JV_OBJECT)
+        ret = llm_emit_usage(d, jv_int(jv_get(usage, "prompt_tokens")),
+                             jv_int(jv_get(usage, "completion_tokens")));
+out:
+    jv_free(chunk);
+    return ret;
+}
+
+/* ---- errors and models ---- */
+
+static bool openai_error(const struct llm_target *t, int status,
+                         const char *body, size_t len, struct kith_err *err)
+{
+    (void)t;
+    struct kith_err perr = KITH_ERR_INIT;
+    struct jv *root = jv_parse(body, len, &perr);
+    struct buf cleaned = BUF_INIT;
+    const char *message = NULL, *type = NULL, *code = NULL;
+
+    const struct jv *e = jv_get(root, "error");
+    if (jv_type(e) == JV_OBJECT) { /* OpenAI, Groq, llama.cpp, Ollama */
+        message = jv_str(jv_get(e, "message"));
+        type = jv_str(jv_get(e, "type"));
+        code = jv_str(jv_get(e, "code"));
+    } else if (jv_type(e) == JV_STRING) {
+        message = jv_str(e);
+    } else if (jv_type(root) == JV_OBJECT) { /* Mistral: flat */
+        message = jv_str(jv_get(root, "message"));
+        type = jv_str(jv_get(root, "type"));
+        code = jv_str(jv_get(root, "code"));
+        if (!message) /* vLLM and other FastAPI servers */
+            message = jv_str(jv_get(root, "detail"));
+    }
+    if (!message) {
+        llm_clean_body(body, len, &cleaned);
+        message = cleaned.buf;
+    }
+    const char *label = code && *code ? code : type;
+    bool quota = (code && !strcmp(code, "insufficient_quota")) ||
+                 (type && !strcmp(type, "insufficient_quota"));
+    bool retry = llm_upstream_error(&llm_openai, status, label, message,
+                                    quota, err);
+    buf_release(&cleaned);
+    jv_free(root);
+    return retry;
+}
+
+static int openai_models(const char *body, size_t len, struct jv **out,
+                         struct kith_err *err)
+{
+    return llm_models_list(&llm_openai, body, len, "data", "id", out, err);
+}
+
+const struct llm_provider llm_openai = {
+    .wire = LLM_OPENAI,
+    .name = "openai",
+    .default_base = "https://api.openai.com/v1",
+    .chat_path = "/chat/completions",
+    .models_path = "/models",
+    .key_env = "OPENAI_API_KEY",
+    .base_env = "OPENAI_BASE_URL",
+    .framing = LLM_FRAMING_SSE,
+    .headers = openai_headers,
+    .encode = openai_encode,
+    .decode = openai_decode,
+    .error = openai_error,
+    .models = openai_models,
+};
