@@ -1,7 +1,7 @@
 #!/bin/bash
 # The HTTP API under load: wrk against `kith serve` on 1,000,000 people.
 #
-#   bench/http.sh           (make bench builds the binaries; bench/run ends with it)
+#   bench/http.sh     (make bench builds the binaries; bench/run ends with it)
 #
 # Fills a workspace with HTTP_N people through build/bench-insert once and
 # keeps it in HTTP_CACHE (default ${TMPDIR:-/tmp}/kith-bench-http; about
@@ -131,8 +131,9 @@ run_wrk() {
         "$tmp/$label.wrk" > "$tmp/$label"
 }
 
-echo "machine: $(nproc) CPUs, $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' \
-    /proc/meminfo) RAM, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+echo "machine: $(nproc) CPUs, $mem RAM, $(uname -sr)," \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "wrk:     $THREADS threads, $CONNS connections, ${SECONDS_EACH} s per run" \
     "after a 3 s warm-up; $N people"
@@ -168,8 +169,9 @@ for l in get list list_total; do
     list_total) name="list of 50, with the total" ;;
     esac
     # RESULT requests seconds req/s p50 p90 p99 max non2xx sockerr cpu_us
-    awk -v name="$name" '{ printf "%-34s %9.0f %8.2f %8.2f %8.2f %8.1f %7d %8.0f us\n",
-        name, $4, $5, $6, $7, $8, $9 + $10, $11 }' "$tmp/$l"
+    awk -v name="$name" '{
+        printf "%-34s %9.0f %8.2f %8.2f %8.2f %8.1f %7d %8.0f us\n",
+            name, $4, $5, $6, $7, $8, $9 + $10, $11 }' "$tmp/$l"
 done
 echo
 awk -v hwm="$hwm" -v max="$rss_max" -v now="$rss_now" 'BEGIN {

@@ -37,7 +37,8 @@ static void test_entry_json__get_is_crm_get(void **state)
 {
     struct crm *crm = *state;
     struct kith_err err = KITH_ERR_INIT;
-    int64_t acme = unit_make(crm, "companies", "{\"name\": \"Acme \\\"A\\\"\"}");
+    int64_t acme =
+        unit_make(crm, "companies", "{\"name\": \"Acme \\\"A\\\"\"}");
     char json[160];
     snprintf(json, sizeof(json),
              "{\"name\": \"Zoë \\\"Z\\\" Lee\\nII\", \"status\": \"Lead\", "
