@@ -474,6 +474,33 @@ int crm_sql(struct crm *crm, const char *sql,
             const struct crm_sql_limits *limits, struct jv **out,
             struct kith_err *err);
 
+/* ---- reports (report.c) ---- */
+
+/*
+ * A report is a dashboard panel: {"id", "name", "sql", "chart",
+ * "position", "created_at", "updated_at"}, chart one of bar, line, donut
+ * (rows of label, value), number (one value) or table. Saving runs the
+ * query once through crm_sql (read-only, enforced by SQLite), so a report
+ * that does not compile or writes is refused with its message; names are
+ * unique, case-insensitively (KITH_ECONFLICT). A new workspace starts with
+ * "Pipeline value by stage", "Deals won per month" and "People by status".
+ */
+int crm_report_list(struct crm *crm, struct jv **out, struct kith_err *err);
+int crm_report_get(struct crm *crm, int64_t id, struct jv **out,
+                   struct kith_err *err);
+/* spec: {"name", "sql", "chart"?} (chart defaults to table). */
+int crm_report_add(struct crm *crm, const struct jv *spec, int64_t *id,
+                   struct kith_err *err);
+/* Change the members spec gives. */
+int crm_report_update(struct crm *crm, int64_t id, const struct jv *spec,
+                      struct kith_err *err);
+int crm_report_remove(struct crm *crm, int64_t id, struct kith_err *err);
+/* Run a report: crm_sql's {"columns", "rows", "truncated"} plus
+   "report": the report. */
+int crm_report_data(struct crm *crm, int64_t id,
+                    const struct crm_sql_limits *limits, struct jv **out,
+                    struct kith_err *err);
+
 /* ---- duplicates and merge (dupes.c) ---- */
 
 /*

@@ -184,4 +184,7 @@ int doc_take(struct crm *crm, const struct crm_object *o, int64_t id,
 int doc_put(struct crm *crm, const struct crm_object *o, int64_t id,
             const char *markdown, struct kith_err *err);
 
+/* report.c: the default reports of a new workspace (inside its seed). */
+int report_seed(struct crm *crm, struct kith_err *err);
+
 #endif

@@ -909,6 +909,8 @@ static int seed_in_tx(struct crm *crm, struct kith_err *err)
         if (ret == KITH_OK)
             ret = schema_load(crm, err);
     }
+    if (ret == KITH_OK)
+        ret = report_seed(crm, err);
     return ret;
 }
 

@@ -76,6 +76,18 @@ static const char *const migrations[] = {
     "CREATE VIRTUAL TABLE kith_search USING fts5("
     "  label, body, tokenize = 'unicode61 remove_diacritics 2',"
     "  prefix = '2 3');",
+
+    /* 2 -> 3: reports (the dashboard's panels: a read-only query + chart) */
+    "CREATE TABLE kith_reports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  sql TEXT NOT NULL,"
+    "  chart TEXT NOT NULL DEFAULT 'table'"
+    "    CHECK (chart IN ('bar', 'line', 'donut', 'table', 'number')),"
+    "  position INTEGER NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL"
+    ");",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(*migrations))

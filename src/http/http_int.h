@@ -167,6 +167,9 @@ int http_crm(const struct http_req *rq, struct crm **out,
 http_handler api_health, api_objects, api_object, api_entries_list,
     api_entry_create, api_entry_get, api_entry_update, api_entry_delete,
     api_object_create, api_fields_list, api_field_create;
+/* ---- api_reports.c ---- */
+http_handler api_reports_list, api_report_create, api_report_get,
+    api_report_update, api_report_delete, api_report_data;
 /* ---- api_stream.c: streaming routes ---- */
 http_handler api_import, api_import_check, api_export, api_events;
 

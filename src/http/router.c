@@ -65,9 +65,12 @@ static const struct http_route routes[] = {
     ROUTE("GET", "/api/settings", api_settings_get),
     ROUTE("PATCH", "/api/settings", api_settings_update),
     ROUTE("GET", "/api/models", api_models),
-    ROUTE("GET", "/api/reports", api_not_implemented),
-    ROUTE("POST", "/api/reports", api_not_implemented),
-    ROUTE("GET", "/api/reports/:id/data", api_not_implemented),
+    ROUTE("GET", "/api/reports", api_reports_list),
+    ROUTE("POST", "/api/reports", api_report_create),
+    ROUTE("GET", "/api/reports/:id", api_report_get),
+    ROUTE("PATCH", "/api/reports/:id", api_report_update),
+    ROUTE("DELETE", "/api/reports/:id", api_report_delete),
+    ROUTE("GET", "/api/reports/:id/data", api_report_data),
 };
 #define NROUTES (sizeof(routes) / sizeof(*routes))
 

@@ -8,8 +8,7 @@ import { SANITIZER, api, request, server, stderr, token } from './harness.mjs';
 test('routes of later issues answer 501 with the JSON error shape', async () => {
   const routes = [
     ['POST', '/api/chat'], ['GET', '/api/conversations'], ['GET', '/api/conversations/1'],
-    ['POST', '/api/approvals/1'], ['GET', '/api/reports'], ['POST', '/api/reports'],
-    ['GET', '/api/reports/1/data'],
+    ['POST', '/api/approvals/1'],
   ];
   for (const [m, p] of routes) {
     const r = await api(m, p, m === 'GET' ? {} : { body: {} });
@@ -20,7 +19,7 @@ test('routes of later issues answer 501 with the JSON error shape', async () => 
 });
 
 test('501 routes still need the token and check the method', async () => {
-  assert.equal((await request('GET', '/api/reports')).status, 401);
+  assert.equal((await request('GET', '/api/conversations')).status, 401);
   const r = await api('DELETE', '/api/settings');
   assert.equal(r.status, 405);
   assert.match(r.headers.allow, /GET/);
@@ -64,4 +63,50 @@ test('POST /api/objects/{obj}/fields', async () => {
 
 test('no sanitizer report', () => {
   assert.doesNotMatch(stderr, SANITIZER);
+});
+
+test('reports: the three defaults, run; create, change, run, remove', async () => {
+  const list = await api('GET', '/api/reports');
+  assert.equal(list.status, 200, list.text);
+  assert.deepEqual(list.json.reports.map((r) => [r.name, r.chart]), [
+    ['Pipeline value by stage', 'bar'], ['Deals won per month', 'line'], ['People by status', 'donut'],
+  ]);
+  for (const r of list.json.reports) {
+    const d = await api('GET', `/api/reports/${r.id}/data`);
+    assert.equal(d.status, 200, d.text);
+    assert.equal(d.json.report.id, r.id);
+    assert.equal(d.json.columns.length, 2);
+    assert.ok(d.json.rows.length > 0, r.name);
+  }
+  const people = (await api('GET', '/api/reports/3/data')).json;
+  const total = people.rows.reduce((n, row) => n + row[1], 0);
+  assert.equal(total, (await api('GET', '/api/objects/people/entries?limit=1')).json.total);
+
+  const c = await api('POST', '/api/reports', { body: { name: 'Companies', sql: 'SELECT count(*) FROM companies', chart: 'number' } });
+  assert.equal(c.status, 201, c.text);
+  assert.equal(c.json.chart, 'number');
+  assert.equal(c.json.position, 4);
+  const dup = await api('POST', '/api/reports', { body: { name: 'companies', sql: 'SELECT 1' } });
+  assert.equal(dup.status, 409);
+  const write = await api('POST', '/api/reports', { body: { name: 'Evil', sql: 'DELETE FROM people' } });
+  assert.equal(write.status, 422);
+  assert.match(write.json.error.message, /^report: .*only reading/);
+  const bad = await api('POST', '/api/reports', { body: { name: 'Typo', sql: 'SELECT nope FROM people' } });
+  assert.equal(bad.status, 422);
+  assert.match(bad.json.error.message, /nope/);
+  const chart = await api('POST', '/api/reports', { body: { name: 'Pie', sql: 'SELECT 1', chart: 'pie' } });
+  assert.equal(chart.status, 422);
+  assert.match(chart.json.error.message, /bar, line, donut, table, number/);
+
+  const p = await api('PATCH', `/api/reports/${c.json.id}`, { body: { sql: 'SELECT count(*) AS n FROM deals' } });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json.name, 'Companies');
+  const d = await api('GET', `/api/reports/${c.json.id}/data`);
+  assert.deepEqual(d.json.columns, ['n']);
+  assert.equal(d.json.rows[0][0], (await api('GET', '/api/objects/deals/entries?limit=1')).json.total);
+  const del = await api('DELETE', `/api/reports/${c.json.id}`);
+  assert.deepEqual(del.json, { id: c.json.id, deleted: true });
+  assert.equal((await api('GET', `/api/reports/${c.json.id}`)).status, 404);
+  assert.equal((await api('GET', `/api/reports/${c.json.id}/data`)).status, 404);
+  assert.equal((await api('DELETE', '/api/reports/abc')).status, 404);
 });
