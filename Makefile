@@ -34,8 +34,9 @@ RELEASE  = -O2 -g -DNDEBUG -D_FORTIFY_SOURCE=2
 SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 
-LIB_SRC  = $(wildcard src/base/*.c src/db/*.c src/crm/*.c src/llm/*.c)
-CLI_SRC  = $(wildcard src/cli/*.c src/http/*.c)
+LIB_SRC  = $(wildcard src/base/*.c src/db/*.c src/crm/*.c src/llm/*.c \
+             src/agent/*.c)
+CLI_SRC  = $(wildcard src/cli/*.c src/http/*.c src/mcp/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 # BUILD=dir builds elsewhere (two builds of one tree at once).
