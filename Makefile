@@ -125,6 +125,8 @@ FUZZ_CFLAGS = $(CSTD) -Isrc $(PKG_CFLAGS) -g -O1 \
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+# fuzz_mcp also needs the MCP protocol, which lives with the front ends.
+$(BUILD)/fuzz/fuzz_mcp: src/mcp/mcp.c
 
 fuzz: $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 	@for f in $(FUZZERS); do \

@@ -144,3 +144,20 @@ size_t utf8_fit(const char *s, size_t cols)
     }
     return i;
 }
+
+void utf8_append_clean(struct buf *out, const char *s, size_t n)
+{
+    size_t i = 0, run = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t len = utf8_decode(s + i, n - i, &cp);
+        if (len) {
+            i += len;
+            continue;
+        }
+        buf_append(out, s + run, i - run);
+        buf_appends(out, "\xEF\xBF\xBD"); /* U+FFFD */
+        run = ++i;
+    }
+    buf_append(out, s + run, n - run);
+}

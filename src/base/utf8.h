@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
+
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const char *s, size_t n);
 /*
@@ -28,5 +30,11 @@ size_t utf8_width(const char *s);
  * never splitting a code point.
  */
 size_t utf8_fit(const char *s, size_t cols);
+/*
+ * Append s[0..n) to out with each malformed byte replaced by U+FFFD, so
+ * that text from elsewhere (a library's error message, a message cut at
+ * a byte limit) can go into JSON, which must be UTF-8.
+ */
+void utf8_append_clean(struct buf *out, const char *s, size_t n);
 
 #endif

@@ -106,6 +106,9 @@ static const struct cli_cmd cmds[] = {
       "", 2, 2, true, cmd_config_set },
     { "doctor", "", "check the workspace, the model and its provider", "",
       0, 0, false, cmd_doctor },
+    { "mcp", "[--allow-destructive]",
+      "serve the agent's tools to an MCP client over stdio",
+      "allow-destructive", 0, 0, true, cmd_mcp },
     { "version", "", "print the version", "", 0, 0, false, cmd_version },
     { "help", "[COMMAND]", "show help", "", 0, 2, false, cmd_help },
 };

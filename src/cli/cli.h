@@ -126,6 +126,7 @@ int cmd_models(struct cli *c); /* cmd_models.c */
 int cmd_config_get(struct cli *c); /* cmd_config.c */
 int cmd_config_set(struct cli *c);
 int cmd_doctor(struct cli *c);     /* cmd_doctor.c */
+int cmd_mcp(struct cli *c);        /* cmd_mcp.c */
 struct llm_target;
 struct llm_call_opts;
 /* The target of --model (else KITH_MODEL, config.json; a provider name

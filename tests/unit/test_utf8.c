@@ -182,6 +182,29 @@ static void test_utf8__fit(void **state)
     }
 }
 
+/* Malformed bytes become U+FFFD; valid text passes unchanged. */
+static void test_utf8__append_clean(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        { "plain é 日本 😀", "plain é 日本 😀" },
+        { "cut \xc3", "cut \xef\xbf\xbd" },
+        { "\xff\xfeok", "\xef\xbf\xbd\xef\xbf\xbdok" },
+        { "over\xc0\xaflong", "over\xef\xbf\xbd\xef\xbf\xbdlong" },
+        { "sur\xed\xa0\x80", "sur\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+        { "", "" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        struct buf b = BUF_INIT;
+        utf8_append_clean(&b, cases[i].in, strlen(cases[i].in));
+        assert_string_equal(b.buf, cases[i].out);
+        assert_true(utf8_valid(b.buf, b.len));
+        buf_release(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_utf8__code_point_width),
         cmocka_unit_test(test_utf8__string_width),
         cmocka_unit_test(test_utf8__fit),
+        cmocka_unit_test(test_utf8__append_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
