@@ -23,7 +23,10 @@
  *   - where the time goes, in 16 KiB pieces: the framing alone (sse.c
  *     or ndjson.c with a callback that only counts), and the framing
  *     plus jv_parse and jv_free of every event (no provider), the floor
- *     of any decode that parses each event into a jv.
+ *     of any decode that parses each event into a jv, and the framing
+ *     plus jr_valid of every event (base/jread.c validating it without
+ *     a tree), the floor of the providers' decode, which reads each
+ *     event with jread.
  * Every run checks the events (text bytes, calls, usage, done) against
  * what was written, so a decoder that drops work cannot look fast.
  * It prints a table and, last, one JSON line.
@@ -34,6 +37,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/jread.h"
 #include "llm/llm_int.h"
 
 #define DEFAULT_MB 10
@@ -471,8 +475,14 @@ static struct result measure(enum wire_kind w, const struct answer *a,
 
 /* ---- where the time goes: the framing, then the framing + jv_parse ---- */
 
+enum floor_mode {
+    FLOOR_FRAMING, /* the framing alone */
+    FLOOR_JV,      /* + jv_parse and jv_free of each event */
+    FLOOR_JREAD,   /* + jr_valid of each event (base/jread.c) */
+};
+
 struct floor_run {
-    bool parse; /* jv_parse and jv_free each event */
+    enum floor_mode mode;
     size_t events;
 };
 
@@ -482,12 +492,14 @@ static int floor_event(void *ctx, const char *event, const char *data,
     struct floor_run *f = ctx;
     (void)event;
     f->events++;
-    if (f->parse && !(len == 6 && !memcmp(data, "[DONE]", 6))) {
-        struct jv *j = jv_parse(data, len, NULL);
-        if (!j)
-            return KITH_EINVAL;
-        jv_free(j);
-    }
+    if (f->mode == FLOOR_FRAMING || (len == 6 && !memcmp(data, "[DONE]", 6)))
+        return KITH_OK;
+    if (f->mode == FLOOR_JREAD)
+        return jr_valid(data, len, NULL) ? KITH_OK : KITH_EINVAL;
+    struct jv *j = jv_parse(data, len, NULL);
+    if (!j)
+        return KITH_EINVAL;
+    jv_free(j);
     return KITH_OK;
 }
 
@@ -496,15 +508,16 @@ static int floor_line(void *ctx, const char *line, size_t len)
     return floor_event(ctx, "", line, len);
 }
 
-/* MB/s (CPU time, median of runs) of the framing alone or + jv_parse. */
+/* MB/s (CPU time, median of runs) of the framing alone, + jv_parse or
+   + jr_valid. */
 static double floor_mbs(enum wire_kind w, const struct answer *a,
-                        bool parse, int runs)
+                        enum floor_mode mode, int runs)
 {
     double cpu[64];
     if (runs > 64)
         runs = 64;
     for (int i = 0; i < runs; i++) {
-        struct floor_run f = { parse, 0 };
+        struct floor_run f = { mode, 0 };
         struct llm_sse sse;
         struct llm_ndjson nd;
         struct kith_err err = KITH_ERR_INIT;
@@ -563,7 +576,7 @@ int main(int argc, char **argv)
            mb, runs);
     printf("%-9s %5s %6s %6s %5s %5s %15s %15s %15s\n", "wire", "piece",
            "events", "MB", "CPU", "wall", "lat p50", "lat p99", "lat max");
-    double floors[NWIRES][2];
+    double floors[NWIRES][3];
     for (int w = 0; w < NWIRES; w++) {
         struct answer a;
         make_answer((enum wire_kind)w, mb, &a);
@@ -585,21 +598,24 @@ int main(int argc, char **argv)
                         r.lat_p50, r.lat_p99, r.lat_max, r.cpu_p50,
                         r.cpu_p99, r.events);
         }
-        floors[w][0] = floor_mbs((enum wire_kind)w, &a, false, runs);
-        floors[w][1] = floor_mbs((enum wire_kind)w, &a, true, runs);
+        for (int m = FLOOR_FRAMING; m <= FLOOR_JREAD; m++)
+            floors[w][m] =
+                floor_mbs((enum wire_kind)w, &a, (enum floor_mode)m, runs);
         buf_appendf(&json,
                     ",\"%s_framing_mb_s\":%.1f,\"%s_framing_parse_mb_s\":"
-                    "%.1f",
-                    wire_names[w], floors[w][0], wire_names[w],
-                    floors[w][1]);
+                    "%.1f,\"%s_framing_jread_mb_s\":%.1f",
+                    wire_names[w], floors[w][FLOOR_FRAMING], wire_names[w],
+                    floors[w][FLOOR_JV], wire_names[w],
+                    floors[w][FLOOR_JREAD]);
         buf_release(&a.bytes);
     }
     printf("\nwhere the time goes (16 KiB pieces, CPU MB/s):\n");
-    printf("%-9s %12s %20s\n", "wire", "framing only",
-           "framing + jv_parse");
+    printf("%-9s %12s %20s %20s\n", "wire", "framing only",
+           "framing + jv_parse", "framing + jr_valid");
     for (int w = 0; w < NWIRES; w++)
-        printf("%-9s %12.1f %20.1f\n", wire_names[w], floors[w][0],
-               floors[w][1]);
+        printf("%-9s %12.1f %20.1f %20.1f\n", wire_names[w],
+               floors[w][FLOOR_FRAMING], floors[w][FLOOR_JV],
+               floors[w][FLOOR_JREAD]);
     printf("\ntargets: >= 100 MB/s per core, latency < 1 ms\n");
     printf("%s}\n", json.buf);
     buf_release(&json);

@@ -8,7 +8,9 @@
  *
  * The parser is bounded (nesting depth, size) and reports errors with line
  * and column. The writer appends to a struct buf and escapes by construction,
- * so JSON text is never built by string concatenation.
+ * so JSON text is never built by string concatenation. To read a few members
+ * of many small documents without building a tree, see base/jread.h (same
+ * strictness, no allocation).
  */
 #ifndef KITH_JSON_H
 #define KITH_JSON_H

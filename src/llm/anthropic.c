@@ -270,84 +270,107 @@ static int too_large(struct llm_decoder *d)
                           "anthropic: a tool call of the model is too large");
 }
 
-static void read_usage(struct llm_decoder *d, const struct jv *usage)
+/* The members of an event that the decoder reads (see event_names). */
+enum event_member { EV_TYPE, EV_MESSAGE, EV_BLOCK, EV_DELTA, EV_INDEX,
+                    EV_USAGE, EV_COUNT };
+
+static const char *const event_names[EV_COUNT] = {
+    "type", "message", "content_block", "delta", "index", "usage",
+};
+
+static void read_usage(struct llm_decoder *d, struct jr *usage)
 {
-    const struct jv *in = jv_get(usage, "input_tokens");
-    const struct jv *out = jv_get(usage, "output_tokens");
-    if (jv_type(in) == JV_INT)
-        d->input_tokens = jv_int(in) +
-                          jv_int(jv_get(usage, "cache_creation_input_tokens")) +
-                          jv_int(jv_get(usage, "cache_read_input_tokens"));
-    if (jv_type(out) == JV_INT) /* cumulative: replace, never add */
-        d->output_tokens = jv_int(out);
+    enum { IN, OUT, CACHE_CREATION, CACHE_READ };
+    static const char *const names[] = { "input_tokens", "output_tokens",
+                                         "cache_creation_input_tokens",
+                                         "cache_read_input_tokens" };
+    struct jr u[4];
+    jr_members(usage, names, u, 4);
+    if (jr_type(&u[IN]) == JV_INT)
+        d->input_tokens = jr_get_int(&u[IN]) +
+                          jr_get_int(&u[CACHE_CREATION]) +
+                          jr_get_int(&u[CACHE_READ]);
+    if (jr_type(&u[OUT]) == JV_INT) /* cumulative: replace, never add */
+        d->output_tokens = jr_get_int(&u[OUT]);
 }
 
-static int block_start(struct llm_decoder *d, const struct jv *ev)
+/* Whether v is an object with at least one member. */
+static bool nonempty_object(const struct jr *v)
 {
-    const struct jv *block = jv_get(ev, "content_block");
-    const char *type = jv_str(jv_get(block, "type"));
-    if (!type)
+    struct jr c = *v;
+    const char *key;
+    size_t keylen;
+    return jr_type(&c) == JV_OBJECT && jr_obj(&c) == KITH_OK &&
+           jr_obj_next(&c, &key, &keylen) > 0;
+}
+
+static int block_start(struct llm_decoder *d, struct jr *ev)
+{
+    enum { TYPE, TEXT, ID, NAME, INPUT };
+    static const char *const names[] = { "type", "text", "id", "name",
+                                         "input" };
+    struct jr b[5];
+    jr_members(&ev[EV_BLOCK], names, b, 5);
+    if (jr_get_str(&b[TYPE], &d->scratch) <= 0)
         return KITH_OK;
-    if (!strcmp(type, "text")) {
-        const struct jv *text = jv_get(block, "text");
-        return llm_emit_text(d, jv_str(text) ? jv_str(text) : "",
-                             jv_strlen(text));
+    if (!strcmp(d->scratch.buf, "text")) {
+        if (jr_get_str(&b[TEXT], &d->scratch) <= 0)
+            return KITH_OK;
+        return llm_emit_text(d, d->scratch.buf, d->scratch.len);
     }
-    if (strcmp(type, "tool_use"))
+    if (strcmp(d->scratch.buf, "tool_use"))
         return KITH_OK; /* thinking and the rest: not ours to show */
-    struct llm_call_slot *slot = llm_call_slot(d, jv_int(jv_get(ev, "index")));
+    struct llm_call_slot *slot = llm_call_slot(d, jr_get_int(&ev[EV_INDEX]));
     if (!slot)
         return llm_emit_error(d, KITH_EUPSTREAM,
                               "anthropic: the model made more than %d tool "
                               "calls in one answer",
                               LLM_MAX_CALLS);
-    const char *id = jv_str(jv_get(block, "id"));
-    const char *name = jv_str(jv_get(block, "name"));
-    const struct jv *input = jv_get(block, "input");
     buf_reset(&slot->id);
     buf_reset(&slot->name);
     buf_reset(&slot->args);
-    if (buf_appends(&slot->id, id ? id : "") < 0 ||
-        buf_appends(&slot->name, name ? name : "") < 0)
+    /* id and name as C strings (up to a NUL), as they always were */
+    jr_get_str(&b[ID], &d->scratch);
+    if (buf_appends(&slot->id, d->scratch.buf) < 0)
+        return too_large(d);
+    jr_get_str(&b[NAME], &d->scratch);
+    if (buf_appends(&slot->name, d->scratch.buf) < 0)
         return too_large(d);
     /* Anthropic's input here is a {} placeholder and the deltas follow;
        a server that sends the whole input here sends no deltas. */
-    if (jv_type(input) == JV_OBJECT && jv_len(input)) {
-        char *text = jv_dump(input);
-        int ret = buf_appends(&slot->args, text);
-        free(text);
-        if (ret < 0)
-            return too_large(d);
-    }
+    if (nonempty_object(&b[INPUT]) &&
+        llm_append_dump(&slot->args, &b[INPUT]) < 0)
+        return too_large(d);
     return KITH_OK;
 }
 
-static int block_delta(struct llm_decoder *d, const struct jv *ev)
+static int block_delta(struct llm_decoder *d, struct jr *ev)
 {
-    const struct jv *delta = jv_get(ev, "delta");
-    const char *type = jv_str(jv_get(delta, "type"));
-    if (!type)
+    enum { TYPE, TEXT, PARTIAL_JSON };
+    static const char *const names[] = { "type", "text", "partial_json" };
+    struct jr delta[3];
+    jr_members(&ev[EV_DELTA], names, delta, 3);
+    if (jr_get_str(&delta[TYPE], &d->scratch) <= 0)
         return KITH_OK;
-    if (!strcmp(type, "text_delta")) {
-        const struct jv *text = jv_get(delta, "text");
-        return llm_emit_text(d, jv_str(text) ? jv_str(text) : "",
-                             jv_strlen(text));
+    if (!strcmp(d->scratch.buf, "text_delta")) {
+        if (jr_get_str(&delta[TEXT], &d->scratch) <= 0)
+            return KITH_OK;
+        return llm_emit_text(d, d->scratch.buf, d->scratch.len);
     }
-    if (!strcmp(type, "input_json_delta")) {
-        const struct jv *part = jv_get(delta, "partial_json");
+    if (!strcmp(d->scratch.buf, "input_json_delta")) {
         struct llm_call_slot *slot =
-            find_slot(d, jv_int(jv_get(ev, "index")));
-        if (!slot || jv_type(part) != JV_STRING)
+            find_slot(d, jr_get_int(&ev[EV_INDEX]));
+        if (!slot || jr_type(&delta[PARTIAL_JSON]) != JV_STRING)
             return KITH_OK; /* input for a block that is no tool call */
-        if (buf_append(&slot->args, jv_str(part), jv_strlen(part)) < 0)
+        if (jr_str(&delta[PARTIAL_JSON], &slot->args) < 0)
             return too_large(d);
     }
     return KITH_OK; /* thinking, signature, citations, unknown: ignored */
 }
 
-static int block_stop(struct llm_decoder *d, const struct jv *ev)
+static int block_stop(struct llm_decoder *d, struct jr *ev)
 {
-    struct llm_call_slot *slot = find_slot(d, jv_int(jv_get(ev, "index")));
+    struct llm_call_slot *slot = find_slot(d, jr_get_int(&ev[EV_INDEX]));
     return slot ? llm_emit_slot(d, slot) : KITH_OK;
 }
 
@@ -378,45 +401,79 @@ static int stream_error(struct llm_decoder *d, const struct jv *ev)
                           message ? message : "the stream failed");
 }
 
-static int anthropic_decode(struct llm_decoder *d, const char *event,
-                            const char *data, size_t len)
+static int not_json(struct llm_decoder *d, const char *event,
+                    const struct kith_err *perr)
+{
+    return llm_emit_error(d, KITH_EUPSTREAM,
+                          "anthropic: the stream event '%s' is not "
+                          "valid JSON (%s)",
+                          event, perr->msg);
+}
+
+/* An error event (rare): read as a tree, as it always was. */
+static int event_error(struct llm_decoder *d, const char *event,
+                       const char *data, size_t len)
 {
     struct kith_err perr = KITH_ERR_INIT;
     struct jv *ev = jv_parse(data, len, &perr);
-    int ret = KITH_OK;
-
     if (!ev)
-        return llm_emit_error(d, KITH_EUPSTREAM,
-                              "anthropic: the stream event '%s' is not "
-                              "valid JSON (%s)",
-                              event, perr.msg);
-    const char *type = *event ? event : jv_str(jv_get(ev, "type"));
-    if (!type)
-        type = "";
-    if (!strcmp(type, "message_start")) {
-        read_usage(d, jv_get(jv_get(ev, "message"), "usage"));
-    } else if (!strcmp(type, "content_block_start")) {
-        ret = block_start(d, ev);
-    } else if (!strcmp(type, "content_block_delta")) {
-        ret = block_delta(d, ev);
-    } else if (!strcmp(type, "content_block_stop")) {
-        ret = block_stop(d, ev);
-    } else if (!strcmp(type, "message_delta")) {
-        const char *reason =
-            jv_str(jv_get(jv_get(ev, "delta"), "stop_reason"));
-        if (reason && *reason)
-            snprintf(d->stop_reason, sizeof(d->stop_reason), "%s",
-                     neutral_reason(reason));
-        read_usage(d, jv_get(ev, "usage"));
-    } else if (!strcmp(type, "message_stop")) {
-        ret = llm_emit_usage(d, d->input_tokens, d->output_tokens);
-        if (ret == KITH_OK)
-            ret = llm_emit_done(d, NULL);
-    } else if (!strcmp(type, "error")) {
-        ret = stream_error(d, ev);
-    } /* ping and anything new: ignored */
+        return not_json(d, event, &perr);
+    int ret = stream_error(d, ev);
     jv_free(ev);
     return ret;
+}
+
+static void message_delta(struct llm_decoder *d, struct jr *ev)
+{
+    static const char *const names[] = { "stop_reason" };
+    struct jr delta[1];
+    jr_members(&ev[EV_DELTA], names, delta, 1);
+    if (jr_get_str(&delta[0], &d->scratch) > 0 && d->scratch.buf[0])
+        snprintf(d->stop_reason, sizeof(d->stop_reason), "%s",
+                 neutral_reason(d->scratch.buf));
+    read_usage(d, &ev[EV_USAGE]);
+}
+
+/*
+ * One event, read with jread (no tree, no allocation): the whole text is
+ * validated first, so an invalid event emits nothing but its error, and
+ * then the members are read as jv_get would find them.
+ */
+static int anthropic_decode(struct llm_decoder *d, const char *event,
+                            const char *data, size_t len)
+{
+    static const char *const message_names[] = { "usage" };
+    struct kith_err perr = KITH_ERR_INIT;
+    struct jr r, ev[EV_COUNT], message[1];
+
+    jr_init(&r, data, len);
+    if (jr_members(&r, event_names, ev, EV_COUNT) < 0 || jr_end(&r) < 0) {
+        jr_error(&r, &perr);
+        return not_json(d, event, &perr);
+    }
+    /* the type as a C string, in d->scratch until the handler runs */
+    const char *type = event;
+    if (!*type)
+        type = jr_get_str(&ev[EV_TYPE], &d->scratch) > 0 ? d->scratch.buf
+                                                         : "";
+    if (!strcmp(type, "message_start")) {
+        jr_members(&ev[EV_MESSAGE], message_names, message, 1);
+        read_usage(d, &message[0]);
+    } else if (!strcmp(type, "content_block_start")) {
+        return block_start(d, ev);
+    } else if (!strcmp(type, "content_block_delta")) {
+        return block_delta(d, ev);
+    } else if (!strcmp(type, "content_block_stop")) {
+        return block_stop(d, ev);
+    } else if (!strcmp(type, "message_delta")) {
+        message_delta(d, ev);
+    } else if (!strcmp(type, "message_stop")) {
+        int ret = llm_emit_usage(d, d->input_tokens, d->output_tokens);
+        return ret < 0 ? ret : llm_emit_done(d, NULL);
+    } else if (!strcmp(type, "error")) {
+        return event_error(d, event, data, len);
+    } /* ping and anything new: ignored */
+    return KITH_OK;
 }
 
 /* ---- errors and models ---- */

@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -38,6 +39,7 @@ void llm_decoder_init(struct llm_decoder *d, const struct llm_provider *p,
     d->ctx = ctx;
     llm_sse_init(&d->sse, on_sse, d);
     llm_ndjson_init(&d->nd, on_line, d);
+    buf_init(&d->scratch, 0); /* no cap: the framing caps the event */
     for (size_t i = 0; i < LLM_MAX_CALLS; i++) {
         buf_init(&d->calls[i].id, 1024);
         buf_init(&d->calls[i].name, 1024);
@@ -49,6 +51,7 @@ void llm_decoder_release(struct llm_decoder *d)
 {
     llm_sse_release(&d->sse);
     llm_ndjson_release(&d->nd);
+    buf_release(&d->scratch);
     for (size_t i = 0; i < LLM_MAX_CALLS; i++) {
         buf_release(&d->calls[i].id);
         buf_release(&d->calls[i].name);
@@ -181,6 +184,21 @@ int llm_emit_call(struct llm_decoder *d, const char *id, const char *name,
                               d->p->name, name ? name : "a tool", perr.msg);
     int ret = llm_emit_call_obj(d, id, name, args);
     jv_free(args);
+    return ret;
+}
+
+int llm_append_dump(struct buf *out, const struct jr *v)
+{
+    struct jr c = *v;
+    const char *p;
+    size_t n;
+    if (jr_raw(&c, &p, &n) < 0)
+        return KITH_EINVAL;
+    struct jv *j = jv_parse(p, n, NULL);
+    char *text = j ? jv_dump(j) : NULL;
+    int ret = text ? buf_appends(out, text) : KITH_EINVAL;
+    free(text);
+    jv_free(j);
     return ret;
 }
 

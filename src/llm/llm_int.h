@@ -13,6 +13,7 @@
 #ifndef KITH_LLM_INT_H
 #define KITH_LLM_INT_H
 
+#include "base/jread.h"
 #include "llm/llm.h"
 
 /* ---- framing: sse.c ---- */
@@ -96,6 +97,7 @@ struct llm_decoder {
     int failed;     /* a negative code once an error was emitted */
     bool retryable; /* that error is one a retry may fix (overloaded) */
     struct kith_err *err;
+    struct buf scratch; /* strings of the event being decoded (reused) */
 };
 
 void llm_decoder_init(struct llm_decoder *d, const struct llm_provider *p,
@@ -136,6 +138,9 @@ int llm_emit_error(struct llm_decoder *d, int code, const char *fmt, ...)
 struct llm_call_slot *llm_call_slot(struct llm_decoder *d, int64_t index);
 /* Emit one slot's call (parsing its args) unless it was sent. */
 int llm_emit_slot(struct llm_decoder *d, struct llm_call_slot *slot);
+/* Append to out the jv_dump text of the (validated) value at v: tool
+   arguments sent as an object, rare enough to go through a tree. */
+int llm_append_dump(struct buf *out, const struct jr *v);
 /* A fresh tool-call id: 9 characters of [A-Za-z0-9] into out[10]. */
 void llm_make_call_id(char out[10]);
 

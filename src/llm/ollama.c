@@ -224,11 +224,23 @@ static int emit_calls(struct llm_decoder *d, const struct jv *calls)
     return KITH_OK;
 }
 
-static int finish(struct llm_decoder *d, const struct jv *line)
+/* The members of a line that the decoder reads (see line_names). */
+enum line_member { LN_ERROR, LN_MESSAGE, LN_DONE, LN_DONE_REASON,
+                   LN_PROMPT_EVAL_COUNT, LN_EVAL_COUNT, LN_COUNT };
+
+static const char *const line_names[LN_COUNT] = {
+    "error", "message", "done", "done_reason", "prompt_eval_count",
+    "eval_count",
+};
+
+static int finish(struct llm_decoder *d, struct jr *line)
 {
-    const char *reason = jv_str(jv_get(line, "done_reason"));
-    int ret = llm_emit_usage(d, jv_int(jv_get(line, "prompt_eval_count")),
-                             jv_int(jv_get(line, "eval_count")));
+    /* the reason as a C string, in d->scratch */
+    const char *reason = jr_get_str(&line[LN_DONE_REASON], &d->scratch) > 0
+                             ? d->scratch.buf
+                             : NULL;
+    int ret = llm_emit_usage(d, jr_get_int(&line[LN_PROMPT_EVAL_COUNT]),
+                             jr_get_int(&line[LN_EVAL_COUNT]));
     if (ret < 0)
         return ret;
     if (reason && !strcmp(reason, "length"))
@@ -238,38 +250,79 @@ static int finish(struct llm_decoder *d, const struct jv *line)
     return llm_emit_done(d, reason && *reason ? reason : "stop");
 }
 
+static int not_json(struct llm_decoder *d, const struct kith_err *perr)
+{
+    return llm_emit_error(d, KITH_EUPSTREAM,
+                          "ollama: a line of the stream is not valid "
+                          "JSON (%s)",
+                          perr->msg);
+}
+
+/* An error line (rare): read as a tree, as it always was. */
+static int line_error(struct llm_decoder *d, const char *data, size_t len)
+{
+    struct kith_err perr = KITH_ERR_INIT;
+    struct jv *line = jv_parse(data, len, &perr);
+    if (!line)
+        return not_json(d, &perr);
+    const struct jv *e = jv_get(line, "error");
+    const char *message = jv_str(e) ? jv_str(e)
+                                    : jv_str(jv_get(e, "message"));
+    int ret = llm_emit_error(d, KITH_EUPSTREAM, "ollama: %s",
+                             message ? message : "the stream failed");
+    jv_free(line);
+    return ret;
+}
+
+/* The tool calls of a line (whole, arguments as objects): built as a
+   tree, as they always were. */
+static int line_calls(struct llm_decoder *d, const struct jr *calls)
+{
+    struct jr c = *calls;
+    const char *p;
+    size_t n;
+    struct kith_err perr = KITH_ERR_INIT;
+    if (jr_raw(&c, &p, &n) < 0) { /* not after the line was validated */
+        jr_error(&c, &perr);
+        return not_json(d, &perr);
+    }
+    struct jv *arr = jv_parse(p, n, &perr);
+    if (!arr)
+        return not_json(d, &perr);
+    int ret = emit_calls(d, arr);
+    jv_free(arr);
+    return ret;
+}
+
+/*
+ * One line, read with jread (no tree, no allocation): the whole text is
+ * validated first, so an invalid line emits nothing but its error, and
+ * then the members are read as jv_get would find them.
+ */
 static int ollama_decode(struct llm_decoder *d, const char *event,
                          const char *data, size_t len)
 {
     (void)event;
+    enum { CONTENT, TOOL_CALLS };
+    static const char *const message_names[] = { "content", "tool_calls" };
     struct kith_err perr = KITH_ERR_INIT;
-    struct jv *line = jv_parse(data, len, &perr);
+    struct jr r, line[LN_COUNT], msg[2];
     int ret = KITH_OK;
 
-    if (!line)
-        return llm_emit_error(d, KITH_EUPSTREAM,
-                              "ollama: a line of the stream is not valid "
-                              "JSON (%s)",
-                              perr.msg);
-    const struct jv *e = jv_get(line, "error");
-    if (e && jv_type(e) != JV_NULL) {
-        const char *message = jv_str(e) ? jv_str(e)
-                                        : jv_str(jv_get(e, "message"));
-        ret = llm_emit_error(d, KITH_EUPSTREAM, "ollama: %s",
-                             message ? message : "the stream failed");
-        goto out;
+    jr_init(&r, data, len);
+    if (jr_members(&r, line_names, line, LN_COUNT) < 0 || jr_end(&r) < 0) {
+        jr_error(&r, &perr);
+        return not_json(d, &perr);
     }
-    const struct jv *msg = jv_get(line, "message");
-    const struct jv *content = jv_get(msg, "content");
-    const struct jv *calls = jv_get(msg, "tool_calls");
-    if (jv_type(content) == JV_STRING)
-        ret = llm_emit_text(d, jv_str(content), jv_strlen(content));
-    if (ret == KITH_OK && jv_type(calls) == JV_ARRAY)
-        ret = emit_calls(d, calls);
-    if (ret == KITH_OK && jv_bool(jv_get(line, "done")))
+    if (line[LN_ERROR].text && jr_type(&line[LN_ERROR]) != JV_NULL)
+        return line_error(d, data, len);
+    jr_members(&line[LN_MESSAGE], message_names, msg, 2);
+    if (jr_get_str(&msg[CONTENT], &d->scratch) > 0)
+        ret = llm_emit_text(d, d->scratch.buf, d->scratch.len);
+    if (ret == KITH_OK && jr_type(&msg[TOOL_CALLS]) == JV_ARRAY)
+        ret = line_calls(d, &msg[TOOL_CALLS]);
+    if (ret == KITH_OK && jr_get_true(&line[LN_DONE]))
         ret = finish(d, line);
-out:
-    jv_free(line);
     return ret;
 }
 

@@ -264,18 +264,18 @@ static int stream_error(struct llm_decoder *d, const struct jv *e)
                           message ? message : "the stream failed");
 }
 
-/* One tool_calls fragment: id and name only when non-empty, arguments
-   always appended. */
-static int add_fragment(struct llm_decoder *d, const struct jv *frag,
-                        size_t pos)
+/* One tool_calls fragment (frag, read with jread: no tree): id and name
+   only when non-empty, arguments always appended. */
+static int add_fragment(struct llm_decoder *d, struct jr *frag, size_t pos)
 {
-    const struct jv *index = jv_get(frag, "index");
-    const struct jv *fn = jv_get(frag, "function");
-    const char *id = jv_str(jv_get(frag, "id"));
-    const char *name = jv_str(jv_get(fn, "name"));
-    const struct jv *args = jv_get(fn, "arguments");
+    enum { INDEX, ID, FUNCTION, NAME = 0, ARGUMENTS };
+    static const char *const frag_names[] = { "index", "id", "function" };
+    static const char *const fn_names[] = { "name", "arguments" };
+    struct jr f[3], fn[2];
+    jr_members(frag, frag_names, f, 3);
+    jr_members(&f[FUNCTION], fn_names, fn, 2);
     struct llm_call_slot *slot = llm_call_slot(
-        d, jv_type(index) == JV_INT ? jv_int(index) : (int64_t)pos);
+        d, jr_type(&f[INDEX]) == JV_INT ? jr_get_int(&f[INDEX]) : (int64_t)pos);
     int ret = KITH_OK;
 
     if (!slot)
@@ -283,21 +283,21 @@ static int add_fragment(struct llm_decoder *d, const struct jv *frag,
                               "openai: the model made more than %d tool "
                               "calls in one answer",
                               LLM_MAX_CALLS);
-    if (id && *id) {
+    /* id and name as C strings (up to a NUL), as they always were */
+    if (jr_get_str(&f[ID], &d->scratch) > 0 && d->scratch.buf[0]) {
         buf_reset(&slot->id);
-        ret = buf_appends(&slot->id, id);
+        ret = buf_appends(&slot->id, d->scratch.buf);
     }
-    if (ret == KITH_OK && name && *name) {
+    if (ret == KITH_OK && jr_get_str(&fn[NAME], &d->scratch) > 0 &&
+        d->scratch.buf[0]) {
         buf_reset(&slot->name);
-        ret = buf_appends(&slot->name, name);
+        ret = buf_appends(&slot->name, d->scratch.buf);
     }
-    if (ret == KITH_OK && jv_type(args) == JV_STRING)
-        ret = buf_append(&slot->args, jv_str(args), jv_strlen(args));
-    else if (ret == KITH_OK && jv_type(args) == JV_OBJECT) {
-        char *text = jv_dump(args); /* a lenient server sent an object */
-        ret = buf_appends(&slot->args, text);
-        free(text);
-    }
+    int args_type = jr_type(&fn[ARGUMENTS]);
+    if (ret == KITH_OK && args_type == JV_STRING)
+        ret = jr_str(&fn[ARGUMENTS], &slot->args);
+    else if (ret == KITH_OK && args_type == JV_OBJECT) /* a lenient server */
+        ret = llm_append_dump(&slot->args, &fn[ARGUMENTS]);
     if (ret < 0)
         return llm_emit_error(d, KITH_EUPSTREAM,
                               "openai: a tool call of the model is too "
@@ -323,55 +323,94 @@ static int emit_pending_calls(struct llm_decoder *d)
     }
 }
 
-static int decode_choice(struct llm_decoder *d, const struct jv *choice)
+/* The first choice of a chunk (already validated whole). */
+static int decode_choice(struct llm_decoder *d, struct jr *choice)
 {
-    const struct jv *delta = jv_get(choice, "delta");
-    const struct jv *content = jv_get(delta, "content");
-    const struct jv *calls = jv_get(delta, "tool_calls");
-    const char *reason = jv_str(jv_get(choice, "finish_reason"));
+    enum { DELTA, FINISH_REASON, CONTENT = 0, TOOL_CALLS };
+    static const char *const choice_names[] = { "delta", "finish_reason" };
+    static const char *const delta_names[] = { "content", "tool_calls" };
+    struct jr c[2], delta[2];
     int ret = KITH_OK;
 
-    if (jv_type(content) == JV_STRING)
-        ret = llm_emit_text(d, jv_str(content), jv_strlen(content));
-    size_t ncalls = jv_type(calls) == JV_ARRAY ? jv_len(calls) : 0;
-    for (size_t i = 0; ret == KITH_OK && i < ncalls; i++)
-        ret = add_fragment(d, jv_at(calls, i), i);
-    if (ret == KITH_OK && reason && *reason) {
+    jr_members(choice, choice_names, c, 2);
+    jr_members(&c[DELTA], delta_names, delta, 2);
+    if (jr_get_str(&delta[CONTENT], &d->scratch) > 0)
+        ret = llm_emit_text(d, d->scratch.buf, d->scratch.len);
+    if (ret == KITH_OK && jr_type(&delta[TOOL_CALLS]) == JV_ARRAY) {
+        struct jr calls = delta[TOOL_CALLS];
+        jr_arr(&calls);
+        for (size_t i = 0; ret == KITH_OK && jr_arr_next(&calls) > 0; i++) {
+            struct jr frag = calls;
+            jr_skip(&calls);
+            ret = add_fragment(d, &frag, i);
+        }
+    }
+    if (ret == KITH_OK && jr_get_str(&c[FINISH_REASON], &d->scratch) > 0 &&
+        d->scratch.buf[0]) {
         snprintf(d->stop_reason, sizeof(d->stop_reason), "%s",
-                 neutral_reason(reason));
+                 neutral_reason(d->scratch.buf));
         ret = emit_pending_calls(d);
     }
     return ret;
 }
 
+static int not_json(struct llm_decoder *d, const struct kith_err *perr)
+{
+    return llm_emit_error(d, KITH_EUPSTREAM,
+                          "openai: a stream event is not valid JSON (%s)",
+                          perr->msg);
+}
+
+/* An error event (rare): read as a tree, as the error path always was. */
+static int chunk_error(struct llm_decoder *d, const char *data, size_t len)
+{
+    struct kith_err perr = KITH_ERR_INIT;
+    struct jv *chunk = jv_parse(data, len, &perr);
+    if (!chunk)
+        return not_json(d, &perr);
+    const struct jv *e = jv_get(chunk, "error");
+    int ret = stream_error(d, e ? e : chunk);
+    jv_free(chunk);
+    return ret;
+}
+
+/*
+ * One chunk, read with jread (no tree, no allocation): the whole text is
+ * validated first, so an invalid chunk emits nothing but its error, and
+ * then the members are read as jv_get would find them.
+ */
 static int openai_decode(struct llm_decoder *d, const char *event,
                          const char *data, size_t len)
 {
+    enum { ERROR, CHOICES, USAGE };
+    static const char *const chunk_names[] = { "error", "choices", "usage" };
+    static const char *const usage_names[] = { "prompt_tokens",
+                                               "completion_tokens" };
     struct kith_err perr = KITH_ERR_INIT;
+    struct jr r, f[3];
     int ret = KITH_OK;
 
     if (len >= 6 && !strncmp(data, "[DONE]", 6))
         return llm_emit_done(d, NULL);
-    struct jv *chunk = jv_parse(data, len, &perr);
-    if (!chunk)
-        return llm_emit_error(d, KITH_EUPSTREAM,
-                              "openai: a stream event is not valid JSON "
-                              "(%s)",
-                              perr.msg);
-    const struct jv *e = jv_get(chunk, "error");
-    if (!strcmp(event, "error") || (e && jv_type(e) != JV_NULL)) {
-        ret = stream_error(d, e ? e : chunk);
-        goto out;
+    jr_init(&r, data, len);
+    if (jr_members(&r, chunk_names, f, 3) < 0 || jr_end(&r) < 0) {
+        jr_error(&r, &perr);
+        return not_json(d, &perr);
     }
-    const struct jv *choices = jv_get(chunk, "choices");
-    if (jv_type(choices) == JV_ARRAY && jv_len(choices))
-        ret = decode_choice(d, jv_at(choices, 0));
-    const struct jv *usage = jv_get(chunk, "usage");
-    if (ret == KITH_OK && jv_type(usage) == JV_OBJECT)
-        ret = llm_emit_usage(d, jv_int(jv_get(usage, "prompt_tokens")),
-                             jv_int(jv_get(usage, "completion_tokens")));
-out:
-    jv_free(chunk);
+    if (!strcmp(event, "error") ||
+        (f[ERROR].text && jr_type(&f[ERROR]) != JV_NULL))
+        return chunk_error(d, data, len);
+    if (jr_type(&f[CHOICES]) == JV_ARRAY) {
+        struct jr choices = f[CHOICES];
+        jr_arr(&choices);
+        if (jr_arr_next(&choices) > 0)
+            ret = decode_choice(d, &choices);
+    }
+    if (ret == KITH_OK && jr_type(&f[USAGE]) == JV_OBJECT) {
+        struct jr u[2];
+        jr_members(&f[USAGE], usage_names, u, 2);
+        ret = llm_emit_usage(d, jr_get_int(&u[0]), jr_get_int(&u[1]));
+    }
     return ret;
 }
 

@@ -392,6 +392,48 @@ static void test_llm_anthropic__cut_off_and_malformed(void **state)
 
 /* ---- errors and models ---- */
 
+/* Events are read without a tree (base/jread.c), as jv_get read them:
+   escaped keys and values match, the last of duplicate members wins, the
+   type comes from the JSON when the event has no name, and an event that
+   turns invalid after its text emits nothing but the error. */
+static void test_llm_anthropic__events_read_as_jv_get_did(void **state)
+{
+    (void)state;
+    assert_llm_decodes(
+        &llm_anthropic,
+        E("content_block_delta",
+          "{\"index\":0,\"delta\":{\"type\":\"text_\\u0064elta\","
+          "\"t\\u0065xt\":\"x\",\"text\":\"Hi\\n\"}}")
+        "data: {\"type\":\"content_block_start\",\"index\":1,"
+        "\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_B\","
+        "\"name\":\"f\",\"input\":{}}}\n\n"
+        E("content_block_delta",
+          "{\"index\":1,\"delta\":{\"type\":\"input_json_delta\","
+          "\"partial_json\":\"{\\\"a\\\":\"}}")
+        E("content_block_delta",
+          "{\"index\":1,\"index\":1,\"delta\":{\"type\":"
+          "\"input_json_delta\",\"partial_json\":\"[1]}\"}}")
+        E("content_block_stop", "{\"index\":1}")
+        E("message_delta", "{\"delta\":{\"stop_reason\":\"tool_use\"},"
+                           "\"usage\":{\"output_tokens\":2.5,"
+                           "\"output_tokens\":9}}")
+        E("message_stop", "{}"),
+        stream_ids, "TEXT(Hi\n)CALL(toolu_B,f,{\"a\":[1]})USAGE(0,9)"
+                    "DONE(tool_calls)",
+        KITH_OK);
+
+    struct unit_llm_result r;
+    unit_llm_decode(&llm_anthropic,
+                    E("content_block_delta",
+                      "{\"delta\":{\"type\":\"text_delta\",\"text\":\"a\"},"
+                      "\"index\":0,}"),
+                    NULL, &r);
+    assert_string_equal(r.events, "");
+    assert_int_equal(r.ret, KITH_EUPSTREAM);
+    assert_contains(r.msg, "'content_block_delta' is not valid JSON (line 1");
+    free(r.events);
+}
+
 static void test_llm_anthropic__error_bodies(void **state)
 {
     (void)state;
@@ -496,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_llm_anthropic__error_inside_the_stream),
         cmocka_unit_test(test_llm_anthropic__cut_off_and_malformed),
         cmocka_unit_test(test_llm_anthropic__error_bodies),
+        cmocka_unit_test(test_llm_anthropic__events_read_as_jv_get_did),
         cmocka_unit_test(test_llm_anthropic__models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -254,6 +254,37 @@ static void test_llm_ollama__errors_inside_the_stream(void **state)
 
 /* ---- errors and models ---- */
 
+/* Lines are read without a tree (base/jread.c), as jv_get read them:
+   escaped keys match, the last of duplicate members wins, and a line
+   that turns invalid after its text emits nothing but the error. */
+static void test_llm_ollama__lines_read_as_jv_get_did(void **state)
+{
+    (void)state;
+    assert_llm_decodes(
+        &llm_ollama,
+        "{\"m\\u0065ssage\":{\"content\":\"x\",\"content\":\"A\\u00e9\"}}\n"
+        "{\"message\":{\"content\":\"\",\"tool_calls\":[{\"id\":"
+        "\"call_k3x9a1bz\",\"function\":{\"name\":\"f\",\"arguments\":"
+        "{\"q\":1,\"q\":2}}}]},\"done\":false}\n"
+        "{\"done\":\"true\"}\n"
+        "{\"done\":true,\"done\":true,\"done_reason\":\"length\","
+        "\"prompt_eval_count\":4,\"eval_count\":1e2}\n",
+        stream_ids,
+        "TEXT(Aé)CALL(call_k3x9a1bz,f,{\"q\":2})USAGE(4,0)"
+        "DONE(length)",
+        KITH_OK);
+
+    struct unit_llm_result r;
+    unit_llm_decode(&llm_ollama,
+                    "{\"message\":{\"content\":\"a\"},\"done\":tru}\n",
+                    NULL, &r);
+    assert_string_equal(r.events, "");
+    assert_int_equal(r.ret, KITH_EUPSTREAM);
+    assert_contains(r.msg, "ollama: a line of the stream is not valid JSON "
+                           "(line 1");
+    free(r.events);
+}
+
 static void test_llm_ollama__error_bodies(void **state)
 {
     (void)state;
@@ -341,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_llm_ollama__done_reasons),
         cmocka_unit_test(test_llm_ollama__errors_inside_the_stream),
         cmocka_unit_test(test_llm_ollama__error_bodies),
+        cmocka_unit_test(test_llm_ollama__lines_read_as_jv_get_did),
         cmocka_unit_test(test_llm_ollama__models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -348,6 +348,43 @@ static void test_llm_openai__unknown_chunks_are_ignored(void **state)
                        NULL, "TEXT(ok)DONE(stop)", KITH_OK);
 }
 
+/* Chunks are read without a tree (base/jread.c), as jv_get read them:
+   escaped keys match, the last of duplicate members wins, and a chunk
+   that turns invalid after its text emits nothing but the error. */
+static void test_llm_openai__chunks_read_as_jv_get_did(void **state)
+{
+    (void)state;
+    assert_llm_decodes(&llm_openai,
+                       D("{\"ch\\u006fices\":[{\"delta\":{\"content\":"
+                         "\"a\\u00e9\\ud83d\\ude00\"}}]}")
+                       D("{\"choices\":[{\"delta\":{\"content\":\"x\","
+                         "\"content\":\"b\"}}],\"choices\":[{\"delta\":"
+                         "{\"content\":\"c\"}}, {\"delta\":{\"content\":"
+                         "\"not the first\"}}]}")
+                       D("{\"choices\":[{\"delta\":{\"tool_calls\":[{"
+                         "\"index\":0,\"id\":\"call_A\",\"function\":{"
+                         "\"name\":\"f\",\"arguments\":{\"k\":[1,2]}}}]},"
+                         "\"finish_reason\":\"tool_calls\"}],\"usage\":{"
+                         "\"prompt_tokens\":1.5,\"completion_tokens\":3}}")
+                       D("[DONE]"),
+                       stream_ids,
+                       "TEXT(aé😀)TEXT(c)"
+                       "CALL(call_A,f,{\"k\":[1,2]})USAGE(0,3)"
+                       "DONE(tool_calls)",
+                       KITH_OK);
+
+    struct unit_llm_result r;
+    unit_llm_decode(&llm_openai,
+                    D("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],"
+                      "\"n\":01}"),
+                    NULL, &r);
+    assert_string_equal(r.events, "");
+    assert_int_equal(r.ret, KITH_EUPSTREAM);
+    assert_contains(r.msg, "openai: a stream event is not valid JSON "
+                           "(line 1, column");
+    free(r.events);
+}
+
 /* ---- errors and models ---- */
 
 static void test_llm_openai__error_bodies(void **state)
@@ -493,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_llm_openai__error_inside_the_stream),
         cmocka_unit_test(test_llm_openai__cut_off_and_malformed),
         cmocka_unit_test(test_llm_openai__unknown_chunks_are_ignored),
+        cmocka_unit_test(test_llm_openai__chunks_read_as_jv_get_did),
         cmocka_unit_test(test_llm_openai__error_bodies),
         cmocka_unit_test(test_llm_openai__long_html_body_is_cut),
         cmocka_unit_test(test_llm_openai__models),
