@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char empty_schema[] = "{\"type\":\"object\",\"properties\":{}}";
 
 /* ---- request ---- */
 
@@ -210,7 +209,7 @@ static void write_tools(struct jw *w, const struct jv *tools)
         if (jv_type(params) == JV_OBJECT)
             jw_value(w, params);
         else
-            jw_raw(w, empty_schema, sizeof(empty_schema) - 1);
+            jw_raw(w, LLM_EMPTY_SCHEMA, sizeof(LLM_EMPTY_SCHEMA) - 1);
         jw_end_obj(w);
     }
     jw_end_arr(w);

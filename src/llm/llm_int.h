@@ -181,6 +181,12 @@ const struct llm_provider *llm_provider_of(enum llm_wire wire);
 
 /* ---- what the providers share: upstream.c ---- */
 
+/* An empty JSON Schema object, for a tool given without parameters. */
+#define LLM_EMPTY_SCHEMA "{\"type\":\"object\",\"properties\":{}}"
+/* "tools": [{"type": "function", "function": {name, description,
+   parameters}}] as OpenAI's and Ollama's wires both want them. */
+void llm_write_function_tools(struct jw *w, const struct jv *tools);
+
 /*
  * Fill err (KITH_EUPSTREAM) with "<p->name>: <status> <label>: <message>
  * — <hint>" for a non-2xx answer, the hint chosen from status, label and

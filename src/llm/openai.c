@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char empty_schema[] = "{\"type\":\"object\",\"properties\":{}}";
 
 /* ---- request ---- */
 
@@ -149,36 +148,6 @@ static int write_message(struct jw *w, const struct jv *m, size_t at,
                      at, role);
 }
 
-static void write_tools(struct jw *w, const struct jv *tools)
-{
-    jw_key(w, "tools");
-    jw_arr(w);
-    for (size_t i = 0; i < jv_len(tools); i++) {
-        const struct jv *tool = jv_at(tools, i);
-        const struct jv *desc = jv_get(tool, "description");
-        const struct jv *params = jv_get(tool, "parameters");
-        jw_obj(w);
-        jw_key(w, "type");
-        jw_str(w, "function");
-        jw_key(w, "function");
-        jw_obj(w);
-        jw_key(w, "name");
-        jw_value(w, jv_get(tool, "name"));
-        if (jv_type(desc) == JV_STRING) {
-            jw_key(w, "description");
-            jw_value(w, desc);
-        }
-        jw_key(w, "parameters");
-        if (jv_type(params) == JV_OBJECT)
-            jw_value(w, params);
-        else
-            jw_raw(w, empty_schema, sizeof(empty_schema) - 1);
-        jw_end_obj(w);
-        jw_end_obj(w);
-    }
-    jw_end_arr(w);
-}
-
 static int openai_encode(const struct llm_target *t,
                          const struct llm_request *rq, struct buf *out,
                          struct kith_err *err)
@@ -208,7 +177,7 @@ static int openai_encode(const struct llm_target *t,
     }
     jw_end_arr(&w);
     if (jv_type(rq->tools) == JV_ARRAY && jv_len(rq->tools))
-        write_tools(&w, rq->tools);
+        llm_write_function_tools(&w, rq->tools);
     jw_key(&w, "stream");
     jw_bool(&w, true);
     jw_key(&w, "stream_options");

@@ -2,7 +2,8 @@
  * upstream: what the three providers share about a provider's answers
  * outside the stream: turning a non-2xx answer into one message that says
  * what the provider said and how to fix it (and whether a retry can
- * help), making a non-JSON body readable, and reading a models listing.
+ * help), making a non-JSON body readable, reading a models listing; and
+ * the tools list that OpenAI's and Ollama's wires write the same way.
  *
  * Each provider parses its own error shape (openai.c, anthropic.c,
  * ollama.c) and hands the pieces to llm_upstream_error here, so every
@@ -165,4 +166,34 @@ out:
     free(ids);
     jv_free(root);
     return ret;
+}
+
+void llm_write_function_tools(struct jw *w, const struct jv *tools)
+{
+    jw_key(w, "tools");
+    jw_arr(w);
+    for (size_t i = 0; i < jv_len(tools); i++) {
+        const struct jv *tool = jv_at(tools, i);
+        const struct jv *desc = jv_get(tool, "description");
+        const struct jv *params = jv_get(tool, "parameters");
+        jw_obj(w);
+        jw_key(w, "type");
+        jw_str(w, "function");
+        jw_key(w, "function");
+        jw_obj(w);
+        jw_key(w, "name");
+        jw_value(w, jv_get(tool, "name"));
+        if (jv_type(desc) == JV_STRING) {
+            jw_key(w, "description");
+            jw_value(w, desc);
+        }
+        jw_key(w, "parameters");
+        if (jv_type(params) == JV_OBJECT)
+            jw_value(w, params);
+        else
+            jw_raw(w, LLM_EMPTY_SCHEMA, sizeof(LLM_EMPTY_SCHEMA) - 1);
+        jw_end_obj(w);
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
 }
