@@ -51,6 +51,7 @@ BENCH    = $(BUILD)/bench-insert
 BENCH_SEARCH = $(BUILD)/bench-search
 BENCH_QUERY = $(BUILD)/bench-query
 BENCH_LLM = $(BUILD)/bench-llm
+BENCH_AGENT = $(BUILD)/bench-agent
 
 .PHONY: all test run install bench clean lint format fuzz
 # Keep object files of pattern-rule chains (and keep "make test"'s last line
@@ -94,6 +95,9 @@ $(BENCH_LLM): $(BUILD)/rel/bench/bench_llm.o \
               $(call rel_obj,$(LIB_SRC))
 	$(CC) $(RELEASE) -o $@ $^ $(PKG_LIBS) -lm
 
+$(BENCH_AGENT): $(BUILD)/rel/bench/bench_agent.o $(call rel_obj,$(LIB_SRC))
+	$(CC) $(RELEASE) -o $@ $^ $(PKG_LIBS) -lm
+
 # Every suite; tests/run prints the closing "N passed, N failed" line.
 test: lint $(KITH_SAN) $(UNITS) $(BENCH)
 	KITH_BIN=$(KITH_SAN) BENCH_BIN=$(BENCH) tests/run $(UNITS)
@@ -105,7 +109,8 @@ install: $(KITH)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(KITH) $(DESTDIR)$(PREFIX)/bin/kith
 
-bench: $(KITH) $(BENCH) $(BENCH_SEARCH) $(BENCH_QUERY) $(BENCH_LLM)
+bench: $(KITH) $(BENCH) $(BENCH_SEARCH) $(BENCH_QUERY) $(BENCH_LLM) \
+       $(BENCH_AGENT)
 	bench/run
 
 format:

@@ -113,6 +113,9 @@ int agent_undo_turn(struct crm *crm, const char *actor, int64_t turn_id,
 /* The global id of turn n of a conversation. */
 int agent_turn_id(struct crm *crm, int64_t conversation, int64_t n,
                   int64_t *turn_id, struct kith_err *err);
+/* How many changes turn_id made (what agent_undo_turn would undo). */
+int agent_turn_changes(struct crm *crm, int64_t turn_id, int64_t *count,
+                       struct kith_err *err);
 
 /* ---- the loop (agent.c, prompt.c) ---- */
 
@@ -139,6 +142,7 @@ struct agent_event {
     int64_t approval_id;
     int64_t conversation, turn_id, n;
     const char *message;
+    int64_t input_tokens, output_tokens; /* DONE: summed over the turn */
 };
 
 /* Receives each event; a negative return cancels the turn. */

@@ -82,4 +82,28 @@ size_t agent_utf8_prefix(const char *s, size_t n, size_t max);
 int agent_memory_append(const char *dir, const char *fact, char **saved,
                         struct kith_err *err);
 
+/* ---- conversation.c: what agent.c stores as a turn goes ---- */
+
+#define AGENT_TITLE_MAX 80 /* bytes of a conversation's title */
+
+/* A new conversation titled after message (its first line, cut at
+   AGENT_TITLE_MAX bytes), for model ("provider/model"). */
+int agent_conv_create(struct crm *crm, const char *message, const char *model,
+                      int64_t *id, struct kith_err *err);
+/* The neutral messages of conversation id so far, oldest first (*out,
+   jv_free it); KITH_ENOTFOUND when there is no such conversation. */
+int agent_conv_messages(struct crm *crm, int64_t id, struct jv **out,
+                        struct kith_err *err);
+/* Start the next turn of conversation (*turn_id, its number *n), its
+   change range starting after the newest change; the model recorded. */
+int agent_conv_turn_start(struct crm *crm, int64_t conversation,
+                          const char *model, int64_t *turn_id, int64_t *n,
+                          struct kith_err *err);
+/* Store one neutral message of turn n. */
+int agent_conv_store(struct crm *crm, int64_t conversation, int64_t n,
+                     const struct jv *message, struct kith_err *err);
+/* Extend turn_id's change range to the newest change made by actor. */
+int agent_conv_turn_mark(struct crm *crm, int64_t turn_id, const char *actor,
+                         struct kith_err *err);
+
 #endif

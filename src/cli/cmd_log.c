@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/agent.h"
 #include "base/buf.h"
 
 /* "status: Lead -> Customer; tags: vip" for an update, a label otherwise. */
@@ -83,9 +84,38 @@ int cmd_log(struct cli *c)
     return CLI_OK;
 }
 
+/* kith undo --turn ID: everything an agent's turn changed. */
+static int undo_turn(struct cli *c, const char *turn)
+{
+    int64_t id, group;
+    int ret = cli_parse_id(c, turn, "--turn", &id);
+    if (ret != CLI_OK)
+        return ret;
+    if (c->argc)
+        return cli_usage(c, "give either CHANGE_ID or --turn ID, not both");
+    if ((ret = agent_undo_turn(c->crm, CRM_ACTOR_USER, id, &group,
+                               &c->err)) < 0)
+        return cli_fail(c, ret);
+    if (c->json) {
+        struct jv *j = jv_object();
+        jv_set_take(j, "undone_turn", jv_integer(id));
+        jv_set_take(j, "group", jv_integer(group));
+        cli_print_json(j);
+        jv_free(j);
+    } else {
+        printf("Undid turn #%lld (change group #%lld)\n", (long long)id,
+               (long long)group);
+    }
+    return CLI_OK;
+}
+
 int cmd_undo(struct cli *c)
 {
     int64_t id;
+    if (cli_opt(c, "turn"))
+        return undo_turn(c, cli_opt(c, "turn"));
+    if (!c->argc)
+        return cli_usage(c, "missing arguments");
     int ret = cli_parse_id(c, c->argv[0], "CHANGE_ID", &id);
     if (ret != CLI_OK)
         return ret;

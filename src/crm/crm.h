@@ -176,6 +176,9 @@ int crm_field_remove(struct crm *crm, const char *object, const char *field,
 int crm_begin(struct crm *crm, struct kith_err *err);
 int crm_commit(struct crm *crm, struct kith_err *err);
 void crm_rollback(struct crm *crm);
+/* The change group of the open crm_begin (the id its first change takes),
+   0 when none is open. */
+int64_t crm_group(const struct crm *crm);
 
 /*
  * values: a JSON object of field (slug or display name) to value. A value

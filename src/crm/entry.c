@@ -60,6 +60,11 @@ void crm_rollback(struct crm *crm)
     }
 }
 
+int64_t crm_group(const struct crm *crm)
+{
+    return crm->depth > 0 ? crm->group : 0;
+}
+
 int entry_tx_end(struct crm *crm, int ret, struct kith_err *err)
 {
     if (ret < 0) {

@@ -88,6 +88,39 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL"
     ");",
+
+    /* 3 -> 4: the agent's conversations, their messages and turns */
+    "CREATE TABLE kith_conversations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  title TEXT NOT NULL,"
+    "  model TEXT," /* provider/model of the last turn */
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX kith_conversations_updated"
+    "  ON kith_conversations (updated_at);"
+    "CREATE TABLE kith_turns ("
+    "  id INTEGER PRIMARY KEY,"
+    "  conversation_id INTEGER NOT NULL"
+    "    REFERENCES kith_conversations(id) ON DELETE CASCADE,"
+    "  n INTEGER NOT NULL," /* 1, 2, ... within the conversation */
+    "  started_at TEXT NOT NULL,"
+    /* kith_changes ids of agent:<conversation> written in this turn */
+    "  first_change INTEGER NOT NULL,"
+    "  last_change INTEGER NOT NULL,"
+    "  UNIQUE (conversation_id, n)"
+    ");"
+    "CREATE TABLE kith_messages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  conversation_id INTEGER NOT NULL"
+    "    REFERENCES kith_conversations(id) ON DELETE CASCADE,"
+    "  turn INTEGER NOT NULL," /* the turn's n */
+    "  role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'tool')),"
+    "  message TEXT NOT NULL," /* the neutral message JSON of llm.h */
+    "  at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX kith_messages_conversation"
+    "  ON kith_messages (conversation_id, id);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(*migrations))

@@ -158,6 +158,21 @@ int http_stream_write(void *ctx, const char *data, size_t n,
 /* Wait up to ms; false when the client left or the server stops. */
 bool http_stream_wait(struct http_req *rq, int ms);
 
+/* ---- approval.c: tool calls a chat turn waits on ---- */
+#define HTTP_APPROVAL_TIMEOUT_MS (10 * 60 * 1000) /* then refused */
+/* Register approval id of owner's turn as pending (before the client
+   hears of it, so that its answer cannot come too early). */
+void http_approval_open(const struct http_req *owner, int64_t id);
+/* Wait for the answer to id (opened if it was not): true when approved;
+   false when refused, rq's client left, the server stops or timeout_ms
+   passed. The id is finished afterwards. rq must be a streaming route's. */
+bool http_approval_wait(struct http_req *rq, int64_t id, int64_t timeout_ms);
+/* Answer id: KITH_ENOTFOUND when nothing waits for it, KITH_ECONFLICT
+   when it was answered already. */
+int http_approval_answer(int64_t id, bool approve, struct kith_err *err);
+/* Forget every approval owner opened (its turn ended). */
+void http_approval_close_all(const struct http_req *owner);
+
 /* ---- server.c ---- */
 /* This worker thread's struct crm, opened on first use. */
 int http_crm(const struct http_req *rq, struct crm **out,
@@ -176,6 +191,11 @@ http_handler api_import, api_import_check, api_export, api_events;
 /* ---- api_data.c: documents, changes, undo, search, sql, merge ---- */
 http_handler api_doc_get, api_doc_put, api_entry_changes, api_changes,
     api_change_undo, api_search, api_sql, api_merge;
+
+/* ---- api_chat.c: the agent (POST /api/chat streams), approvals,
+   conversations ---- */
+http_handler api_chat, api_approval_answer, api_conversations_list,
+    api_conversation_get, api_turn_undo;
 
 /* ---- api_settings.c: settings and models ---- */
 http_handler api_settings_get, api_settings_update, api_models;

@@ -11,13 +11,6 @@
 
 #include "base/xalloc.h"
 
-/* The routes of later issues (chat, settings, reports, ...): 501 until then. */
-static void api_not_implemented(struct http_req *rq, struct http_resp *rs)
-{
-    http_error(rs, 501, "not_implemented", "%s %s is not implemented yet",
-               rq->method, rq->path);
-}
-
 /* A route; STREAM_ROUTE runs in its own thread (task.c); PUBLIC_ROUTE
    needs no token. */
 #define ROUTE(m, p, h) { .method = m, .pattern = p, .handler = h }
@@ -58,10 +51,11 @@ static const struct http_route routes[] = {
       .handler = api_import, .stream = true, .check = api_import_check },
     STREAM_ROUTE("GET", "/api/objects/:obj/export", api_export),
     STREAM_ROUTE("GET", "/api/events", api_events),
-    ROUTE("POST", "/api/chat", api_not_implemented),
-    ROUTE("GET", "/api/conversations", api_not_implemented),
-    ROUTE("GET", "/api/conversations/:id", api_not_implemented),
-    ROUTE("POST", "/api/approvals/:id", api_not_implemented),
+    STREAM_ROUTE("POST", "/api/chat", api_chat),
+    ROUTE("GET", "/api/conversations", api_conversations_list),
+    ROUTE("GET", "/api/conversations/:id", api_conversation_get),
+    ROUTE("POST", "/api/conversations/:id/turns/:n/undo", api_turn_undo),
+    ROUTE("POST", "/api/approvals/:id", api_approval_answer),
     ROUTE("GET", "/api/settings", api_settings_get),
     ROUTE("PATCH", "/api/settings", api_settings_update),
     ROUTE("GET", "/api/models", api_models),

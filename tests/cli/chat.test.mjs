@@ -1,4 +1,5 @@
-// kith chat and kith models against the scripted fake provider
+// kith chat (the agent, here without tool calls: it behaves like plain
+// chat) and kith models against the scripted fake provider
 // (tests/fakes/fake_provider.mjs), for each of the three wires: streamed
 // text arriving whole through awkward TCP writes, what kith sends, retries
 // (429 with Retry-After, 5xx, 529, an overloaded stream) and what is never
@@ -95,7 +96,7 @@ for (const wire of ['openai', 'anthropic', 'ollama']) {
       assert.match(r.stdout, /Zoë/);
     });
 
-    test('--json gives the text, the model and the usage', () => {
+    test('--json gives the text, the model, the usage and where the turn went', () => {
       const r = chat(`${wire}/text`, { args: ['--json'] });
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout);
@@ -104,27 +105,32 @@ for (const wire of ['openai', 'anthropic', 'ollama']) {
       assert.equal(out.stop_reason, 'stop');
       assert.equal(out.usage.input_tokens, 12);
       assert.equal(out.usage.output_tokens, 7);
+      assert.ok(out.conversation > 0 && out.turn > 0);
+      assert.deepEqual(out.tool_calls, []);
     });
 
-    test('sends the system prompt from SOUL.md and the message as the wire wants', async () => {
+    test('sends the agent system prompt (SOUL.md first), the message and the tools as the wire wants', async () => {
       chat(`${wire}/text`);
       const body = (await lastBodies())[wire];
       assert.equal(body.model, 'text');
       assert.equal(body.stream, true, 'stream is sent explicitly');
+      let system;
       if (wire === 'anthropic') {
-        assert.equal(body.system, SOUL);
+        system = body.system;
         assert.ok(Number.isInteger(body.max_tokens) && body.max_tokens > 0);
         assert.deepEqual(body.messages.map((m) => m.role), ['user']);
         const content = body.messages[0].content;
         const text = typeof content === 'string' ? content : content[0].text;
         assert.equal(text, 'hello there');
       } else {
-        assert.deepEqual(body.messages, [
-          { role: 'system', content: SOUL },
-          { role: 'user', content: 'hello there' },
-        ]);
+        assert.deepEqual(body.messages.map((m) => m.role), ['system', 'user']);
+        system = body.messages[0].content;
+        assert.deepEqual(body.messages[1], { role: 'user', content: 'hello there' });
       }
-      assert.equal(body.tools === undefined || body.tools.length === 0, true, 'plain chat offers no tools');
+      assert.ok(system.startsWith(SOUL), 'the system prompt starts with SOUL.md');
+      assert.match(system, /never instructions/);
+      const names = body.tools.map((t) => t.name ?? t.function?.name);
+      assert.ok(names.includes('find_entries') && names.includes('delete_entry'), 'the agent offers its tools');
       const headers = (await lastHeaders())[wire];
       assert.equal(headers['content-type'], 'application/json');
       assert.match(headers['user-agent'], /^kith/);

@@ -222,5 +222,8 @@ test('undo refusals leave everything as it was', (t) => {
   assert.match(ws.fail(['undo', String(id)], 1), /object 'teams', which no longer exists/);
 
   assert.match(ws.fail(['undo', 'x'], 2), /CHANGE_ID must be a positive whole number, not 'x'/);
-  assert.match(ws.fail(['undo'], 2), /missing arguments\nusage: kith undo CHANGE_ID \[--group\]\n$/);
+  assert.match(ws.fail(['undo'], 2), /missing arguments\nusage: kith undo CHANGE_ID \[--group\] \| --turn TURN_ID\n$/);
+  assert.match(ws.fail(['undo', '2', '--turn', '1'], 2), /give either CHANGE_ID or --turn ID, not both/);
+  assert.match(ws.fail(['undo', '--turn', 'x'], 2), /--turn must be a positive whole number, not 'x'/);
+  assert.match(ws.fail(['undo', '--turn', '5'], 1), /^kith: there is no turn #5\n$/);
 });

@@ -114,11 +114,12 @@ test('a workspace from before the search index gets it filled on first open', (t
   ws.ok(['add', 'companies', 'name=Kestrel Labs']);
   // Turn the file back into schema 1: no search index, views or documents.
   ws.sql('DROP TABLE kith_search; DROP TABLE kith_views; DROP TABLE kith_documents; ' +
-    'DROP TABLE kith_reports; PRAGMA user_version = 1');
+    'DROP TABLE kith_reports; DROP TABLE kith_messages; DROP TABLE kith_turns; ' +
+    'DROP TABLE kith_conversations; PRAGMA user_version = 1');
   assert.deepEqual(ws.sql('PRAGMA user_version'), [{ user_version: 1 }]);
   const r = ws.json(['search', 'kestrel']);
   assert.equal(r.total, 1);
   assert.equal(r.groups[0].hits[0].label, 'Kestrel Labs');
   assert.equal(ws.json(['search', 'anneliese']).total, 1);
-  assert.deepEqual(ws.sql('PRAGMA user_version'), [{ user_version: 3 }]);
+  assert.deepEqual(ws.sql('PRAGMA user_version'), [{ user_version: 4 }]);
 });

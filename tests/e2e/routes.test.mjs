@@ -5,21 +5,27 @@ import { test } from 'node:test';
 
 import { SANITIZER, api, request, server, stderr, token } from './harness.mjs';
 
-test('routes of later issues answer 501 with the JSON error shape', async () => {
-  const routes = [
-    ['POST', '/api/chat'], ['GET', '/api/conversations'], ['GET', '/api/conversations/1'],
-    ['POST', '/api/approvals/1'],
-  ];
-  for (const [m, p] of routes) {
-    const r = await api(m, p, m === 'GET' ? {} : { body: {} });
-    assert.equal(r.status, 501, `${m} ${p}: ${r.text}`);
-    assert.equal(r.json.error.code, 'not_implemented');
-    assert.equal(typeof r.json.error.message, 'string');
-  }
+test('the agent routes answer (no route is 501 any more) and check their input', async () => {
+  const chat = await api('POST', '/api/chat', { body: {} });
+  assert.equal(chat.status, 422, chat.text);
+  assert.match(chat.json.error.message, /"message" must be a non-empty string/);
+  const list = await api('GET', '/api/conversations');
+  assert.equal(list.status, 200, list.text);
+  assert.deepEqual(list.json, { conversations: [] });
+  assert.equal((await api('GET', '/api/conversations/1')).status, 404);
+  assert.equal((await api('POST', '/api/conversations/1/turns/1/undo')).status, 404);
+  const a = await api('POST', '/api/approvals/1', { body: { approve: true } });
+  assert.equal(a.status, 404, a.text);
+  assert.equal(a.json.error.code, 'not_found');
 });
 
-test('501 routes still need the token and check the method', async () => {
+test('the agent routes need the token and check the method', async () => {
   assert.equal((await request('GET', '/api/conversations')).status, 401);
+  assert.equal((await request('POST', '/api/chat', { body: { message: 'hi' } })).status, 401);
+  assert.equal((await request('POST', '/api/approvals/1', { body: { approve: true } })).status, 401);
+  const c = await api('DELETE', '/api/conversations/1');
+  assert.equal(c.status, 405);
+  assert.match(c.headers.allow, /GET/);
   const r = await api('DELETE', '/api/settings');
   assert.equal(r.status, 405);
   assert.match(r.headers.allow, /GET/);

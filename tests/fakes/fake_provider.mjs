@@ -17,7 +17,22 @@
 // mid-error (text, then an error inside the 200 stream), mid-overloaded
 // (an overloaded error before any output, then text), notools (Ollama: 400
 // when tools are sent; /api/show without "tools"), echo (repeats the last
-// user message). Any other name streams the text script.
+// user message), agent-* (the agent's scenarios below). Any other name
+// streams the text script.
+//
+// Agent scenarios: the step is the number of tool results after the last
+// user message (so a continued conversation starts again at step 0):
+//   agent-create    create_entry Grace Hopper, then "Created Grace Hopper."
+//   agent-multi     find_entries Grace Hopper, update_entry (the id from the
+//                   result) title Rear Admiral, then "Done."
+//   agent-badfilter find_entries "stauts = Lead" (an error), then
+//                   "status = Lead" limit 1, then "Found leads."
+//   agent-delete    delete_entry people 1, then "Deleted." or
+//                   "Not deleted: <the error>"
+//   agent-loop      list_objects at every step (never a final answer)
+//   agent-midfail   text, then an error inside the 200 stream
+//   agent-slow      text in small pieces 200 ms apart for about 10 s
+//   agent-parallel  list_objects and search Acme at once, then "Both done."
 //
 // Streams go out in awkward TCP writes: torn inside "data:", inside JSON
 // strings, between CR and LF and inside multi-byte UTF-8 characters, with
@@ -133,6 +148,7 @@ function scriptOf(wire, model, afterTools) {
   const retried = { 'err-429': 1, 'err-529': 1, 'err-500-then-ok': 1, 'mid-overloaded': 1 };
   if (retried[name] && attempt > retried[name]) return 'text';
   if ((name === 'tool' || name === 'parallel') && afterTools) return 'text';
+  if (name === 'agent-midfail') return 'mid-error';
   return name;
 }
 
@@ -171,6 +187,100 @@ function sendError(res, wire, script) {
   if (!e) return false;
   sendJson(res, e[0], e[2], e[1]);
   return true;
+}
+
+// ---- agent scenarios (the same on every wire) ----
+
+// The tool results after the last user text message, in the neutral shape
+// [{content: string, isError}], read from a request body of wire.
+function agentResults(wire, body) {
+  const msgs = body.messages || [];
+  const isUserText = (m) => m.role === 'user' && (typeof m.content === 'string' ||
+    (Array.isArray(m.content) && m.content.some((b) => b.type === 'text')));
+  let start = -1;
+  msgs.forEach((m, i) => { if (isUserText(m)) start = i; });
+  const out = [];
+  for (const m of msgs.slice(start + 1)) {
+    if (wire !== 'anthropic' && m.role === 'tool') out.push({ content: String(m.content ?? '') });
+    if (wire === 'anthropic' && Array.isArray(m.content))
+      for (const b of m.content)
+        if (b.type === 'tool_result') {
+          const text = typeof b.content === 'string' ? b.content
+            : (b.content || []).map((x) => x.text || '').join('');
+          out.push({ content: text });
+        }
+  }
+  for (const r of out) {
+    try { r.json = JSON.parse(r.content); } catch { r.json = null; }
+    r.isError = !!(r.json && typeof r.json === 'object' && 'error' in r.json);
+  }
+  return out;
+}
+
+const GRACE = { object: 'people', values: { name: 'Grace Hopper', email: 'grace@navy.mil' } };
+
+// What an agent scenario answers at this point of the conversation:
+// {text} or {calls: [{name, args}]}, or null when name is no scenario.
+function agentAction(name, results) {
+  const step = results.length;
+  const lastResult = results.at(-1);
+  switch (name) {
+    case 'agent-create':
+      return step === 0 ? { calls: [{ name: 'create_entry', args: GRACE }] } : { text: 'Created Grace Hopper.' };
+    case 'agent-multi': {
+      if (step === 0) return { calls: [{ name: 'find_entries', args: { object: 'people', where: 'name = "Grace Hopper"' } }] };
+      if (step === 1) {
+        const id = results[0].json?.entries?.[0]?.id ?? 0;
+        return { calls: [{ name: 'update_entry', args: { object: 'people', id, values: { title: 'Rear Admiral' } } }] };
+      }
+      return { text: 'Done.' };
+    }
+    case 'agent-badfilter':
+      if (step === 0) return { calls: [{ name: 'find_entries', args: { object: 'people', where: 'stauts = Lead' } }] };
+      if (step === 1) return { calls: [{ name: 'find_entries', args: { object: 'people', where: 'status = Lead', limit: 1 } }] };
+      return { text: 'Found leads.' };
+    case 'agent-delete':
+      if (step === 0) return { calls: [{ name: 'delete_entry', args: { object: 'people', id: 1 } }] };
+      return { text: lastResult.isError ? `Not deleted: ${lastResult.json.error}` : 'Deleted.' };
+    case 'agent-loop':
+      return { calls: [{ name: 'list_objects', args: {} }] };
+    case 'agent-parallel':
+      if (step === 0) return { calls: [{ name: 'list_objects', args: {} }, { name: 'search', args: { query: 'Acme' } }] };
+      return { text: 'Both done.' };
+    default:
+      return null;
+  }
+}
+
+// The agent scenario of a request, or null: counts it in the stats.
+function agentPlan(wire, body) {
+  const name = String(body.model || '').replace(/:[^/]*$/, '');
+  if (name === 'agent-slow') {
+    stats[`${wire}/${name}`] = (stats[`${wire}/${name}`] || 0) + 1;
+    return { slow: true };
+  }
+  const results = agentResults(wire, body);
+  const action = agentAction(name, results);
+  if (!action) return null;
+  stats[`${wire}/${name}`] = (stats[`${wire}/${name}`] || 0) + 1;
+  action.step = results.length;
+  action.seq = ++agentSeq; // call ids unique across turns, as real ones are
+  return action;
+}
+
+let agentSeq = 0;
+
+const SLOW_PIECES = 50; // 200 ms apart: about 10 s
+
+// Stream the text pieces of agent-slow, one every 200 ms, each whole
+// stream piece made by piece(text); stops when the client goes away.
+async function writeSlow(res, piece, end) {
+  for (let i = 0; i < SLOW_PIECES; i++) {
+    if (res.destroyed) return;
+    res.write(piece(`tick ${i + 1}. `));
+    await sleep(200);
+  }
+  if (!res.destroyed) res.end(end);
 }
 
 // ---- OpenAI Chat Completions ----
@@ -229,6 +339,24 @@ function openaiStream(script, model, userText) {
   return s + openaiChunk(model, {}, 'stop') + openaiUsage(model) + 'data: [DONE]\n\n';
 }
 
+// An agent scenario's answer on the OpenAI wire.
+function openaiAgentStream(model, plan) {
+  let s = openaiChunk(model, { role: 'assistant', content: '' });
+  if (plan.text) {
+    const half = Math.ceil(plan.text.length / 2);
+    s += openaiChunk(model, { content: plan.text.slice(0, half) });
+    s += openaiChunk(model, { content: plan.text.slice(half) });
+    return s + openaiChunk(model, {}, 'stop') + openaiUsage(model) + 'data: [DONE]\n\n';
+  }
+  plan.calls.forEach((c, index) => {
+    const id = `call_${plan.seq}_${index}`;
+    s += openaiChunk(model, { tool_calls: [{ index, id, type: 'function', function: { name: c.name, arguments: '' } }] });
+    for (const f of argFragments(JSON.stringify(c.args)))
+      s += openaiChunk(model, { tool_calls: [{ index, function: { arguments: f } }] });
+  });
+  return s + openaiChunk(model, {}, 'tool_calls') + openaiUsage(model) + 'data: [DONE]\n\n';
+}
+
 // A real server answers 400 when a tool message answers no call.
 function openaiCheck(body) {
   if (!Array.isArray(body.messages) || !body.messages.length) return "'messages' must be a non-empty array";
@@ -256,6 +384,14 @@ async function openaiChat(req, res) {
     return sendJson(res, 401, { error: { message: "You didn't provide an API key.", type: 'invalid_request_error', param: null, code: null } });
   const bad = openaiCheck(body);
   if (bad) return sendJson(res, 400, { error: { message: bad, type: 'invalid_request_error', param: 'messages', code: null } });
+  const plan = agentPlan('openai', body);
+  if (plan) {
+    streamHead(res, 'text/event-stream');
+    if (plan.slow)
+      return writeSlow(res, (t) => openaiChunk(body.model, { content: t }),
+        openaiChunk(body.model, {}, 'stop') + 'data: [DONE]\n\n');
+    return writeAwkward(res, openaiAgentStream(body.model, plan));
+  }
   const afterTools = body.messages.at(-1)?.role === 'tool';
   const script = scriptOf('openai', body.model, afterTools);
   if (sendError(res, 'openai', script)) return;
@@ -326,6 +462,30 @@ function anthropicStream(script, model, userText) {
   return s + anthEvent('message_stop', {});
 }
 
+// An agent scenario's answer on the Anthropic wire.
+function anthropicAgentStream(model, plan) {
+  let s = anthEvent('message_start', {
+    message: { id: 'msg_fake', type: 'message', role: 'assistant', content: [], model,
+               stop_reason: null, stop_sequence: null, usage: { input_tokens: 12, output_tokens: 1 } },
+  });
+  if (plan.text) {
+    s += anthEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+    s += anthEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: plan.text } });
+    s += anthEvent('content_block_stop', { index: 0 });
+    s += anthEvent('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 7 } });
+    return s + anthEvent('message_stop', {});
+  }
+  plan.calls.forEach((c, index) => {
+    const id = `toolu_${plan.seq}_${index}`;
+    s += anthEvent('content_block_start', { index, content_block: { type: 'tool_use', id, name: c.name, input: {} } });
+    for (const f of argFragments(JSON.stringify(c.args)))
+      s += anthEvent('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: f } });
+    s += anthEvent('content_block_stop', { index });
+  });
+  s += anthEvent('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 7 } });
+  return s + anthEvent('message_stop', {});
+}
+
 // A real server answers 400 for these.
 function anthropicCheck(body) {
   if (!Number.isInteger(body.max_tokens)) return 'max_tokens: Field required';
@@ -358,6 +518,19 @@ async function anthropicMessages(req, res) {
   if (!req.headers['anthropic-version']) return anthError(400, 'invalid_request_error', 'anthropic-version: header is required');
   const bad = anthropicCheck(body);
   if (bad) return anthError(400, 'invalid_request_error', bad);
+  const plan = agentPlan('anthropic', body);
+  if (plan) {
+    streamHead(res, 'text/event-stream');
+    if (plan.slow) {
+      res.write(anthEvent('message_start', { message: { id: 'msg_fake', type: 'message', role: 'assistant', content: [], model: body.model, usage: { input_tokens: 12, output_tokens: 1 } } }) +
+        anthEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));
+      return writeSlow(res, (t) => anthEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: t } }),
+        anthEvent('content_block_stop', { index: 0 }) +
+        anthEvent('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 7 } }) +
+        anthEvent('message_stop', {}));
+    }
+    return writeAwkward(res, anthropicAgentStream(body.model, plan));
+  }
   const lastMsg = body.messages.at(-1);
   const afterTools = Array.isArray(lastMsg.content) && lastMsg.content.some((b) => b.type === 'tool_result');
   const script = scriptOf('anthropic', body.model, afterTools);
@@ -408,6 +581,13 @@ function ollamaStream(script, model, userText) {
   return s + ollamaDone(model);
 }
 
+// An agent scenario's answer on the Ollama wire (calls without ids).
+function ollamaAgentStream(model, plan) {
+  if (plan.text) return ollamaLine(model, { content: plan.text }) + ollamaDone(model);
+  const calls = plan.calls.map((c, index) => ({ function: { index, name: c.name, arguments: c.args } }));
+  return ollamaLine(model, { content: '', tool_calls: calls }) + ollamaDone(model);
+}
+
 function ollamaCheck(body) {
   if (!body.model) return 'model is required';
   for (const m of body.messages || [])
@@ -427,6 +607,13 @@ async function ollamaChat(req, res) {
   if (name === 'notools' && Array.isArray(body.tools) && body.tools.length) {
     scriptOf('ollama', body.model, false);
     return sendJson(res, 400, { error: `registry.ollama.ai/library/${body.model.includes(':') ? body.model : body.model + ':latest'} does not support tools` });
+  }
+  const plan = agentPlan('ollama', body);
+  if (plan) {
+    streamHead(res, 'application/x-ndjson');
+    if (plan.slow)
+      return writeSlow(res, (t) => ollamaLine(body.model, { content: t }), ollamaDone(body.model));
+    return writeAwkward(res, ollamaAgentStream(body.model, plan));
   }
   const afterTools = body.messages?.at(-1)?.role === 'tool';
   const script = scriptOf('ollama', body.model, afterTools);
