@@ -1,7 +1,7 @@
 # kith: one Makefile for build, test, run, bench, fuzz and install.
 #
 #   make          build/kith (release, -O2)
-#   make test     ASan+UBSan build, unit tests, CLI tests, crash test
+#   make test     ASan+UBSan build, unit, CLI, e2e, browser and crash tests
 #   make run      build and run kith serve (creates ~/.kith with demo data)
 #   make bench    benchmarks (results: bench/RESULTS.md)
 #   make install  build/kith -> $(PREFIX)/bin (PREFIX=/usr/local)
@@ -38,12 +38,15 @@ LIB_SRC  = $(wildcard src/base/*.c src/db/*.c src/crm/*.c src/llm/*.c \
              src/agent/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c src/http/*.c src/mcp/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
+# The web UI (web/*), embedded by tools/embed.sh into a generated C file.
+WEB_FILES = $(wildcard web/*)
 
 # BUILD=dir builds elsewhere (two builds of one tree at once).
 BUILD   ?= build
 rel_obj  = $(patsubst %.c,$(BUILD)/rel/%.o,$(1))
 san_obj  = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
 
+ASSETS_C = $(BUILD)/gen/assets.c
 KITH     = $(BUILD)/kith
 KITH_SAN = $(BUILD)/san/kith
 UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/san/unit/%,$(UNIT_SRC))
@@ -72,10 +75,14 @@ $(BUILD)/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(SAN) -c $< -o $@
 
-$(KITH): $(call rel_obj,$(LIB_SRC) $(CLI_SRC) src/main.c)
+$(ASSETS_C): tools/embed.sh $(WEB_FILES)
+	@mkdir -p $(dir $@)
+	tools/embed.sh web $@
+
+$(KITH): $(call rel_obj,$(LIB_SRC) $(CLI_SRC) src/main.c $(ASSETS_C))
 	$(CC) $(RELEASE) -o $@ $^ $(PKG_LIBS) -lm
 
-$(KITH_SAN): $(call san_obj,$(LIB_SRC) $(CLI_SRC) src/main.c)
+$(KITH_SAN): $(call san_obj,$(LIB_SRC) $(CLI_SRC) src/main.c $(ASSETS_C))
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lm
 
 $(BUILD)/san/unit/%: $(BUILD)/san/tests/unit/%.o $(call san_obj,$(LIB_SRC))

@@ -51,6 +51,7 @@ struct http_resp {
     char set_cookie[256]; /* Set-Cookie header, "" for none */
     char content_type[64]; /* "" for application/json */
     char disposition[160]; /* Content-Disposition header, "" for none */
+    char cache_control[32]; /* Cache-Control header, "" for no-store */
 };
 
 typedef void http_handler(struct http_req *rq, struct http_resp *rs);
@@ -199,6 +200,9 @@ http_handler api_chat, api_approval_answer, api_conversations_list,
 
 /* ---- api_settings.c: settings and models ---- */
 http_handler api_settings_get, api_settings_update, api_models;
+
+/* ---- static.c: the web UI's embedded files (no token needed) ---- */
+http_handler web_index, web_login_page, web_asset;
 
 /* ---- api_views.c: saved views ---- */
 http_handler api_views_list, api_view_get, api_view_create,

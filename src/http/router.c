@@ -22,6 +22,10 @@
 static const struct http_route routes[] = {
     PUBLIC_ROUTE("POST", "/login", api_login),
     PUBLIC_ROUTE("POST", "/logout", api_logout),
+    PUBLIC_ROUTE("GET", "/", web_index),
+    PUBLIC_ROUTE("GET", "/index.html", web_index),
+    PUBLIC_ROUTE("GET", "/login", web_login_page),
+    PUBLIC_ROUTE("GET", "/assets/:file", web_asset),
     ROUTE("GET", "/api/health", api_health),
     ROUTE("GET", "/api/objects", api_objects),
     ROUTE("POST", "/api/objects", api_object_create),

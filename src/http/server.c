@@ -118,7 +118,9 @@ static void add_headers(struct MHD_Response *r, const struct http_resp *rs)
                             "frame-ancestors 'none'");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "Cache-Control", rs->cache_control[0]
+                                                    ? rs->cache_control
+                                                    : "no-store");
     if (rs->allow[0])
         MHD_add_response_header(r, "Allow", rs->allow);
     if (rs->set_cookie[0])
