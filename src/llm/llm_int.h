@@ -186,6 +186,21 @@ const struct llm_provider *llm_provider_of(enum llm_wire wire);
 /* "tools": [{"type": "function", "function": {name, description,
    parameters}}] as OpenAI's and Ollama's wires both want them. */
 void llm_write_function_tools(struct jw *w, const struct jv *tools);
+/* Writes message number at of the neutral conversation in a wire's shape. */
+typedef int llm_message_writer(struct jw *w, const struct jv *m, size_t at,
+                               struct kith_err *err);
+/*
+ * The start of an OpenAI- or Ollama-shaped chat body into out: {"model",
+ * "messages": [the system prompt as a system message, then each neutral
+ * message through write_message], "tools"?; the caller adds its own
+ * members and closes the object.
+ */
+int llm_write_chat_start(struct jw *w, struct buf *out,
+                         const struct llm_provider *p,
+                         const struct llm_target *t,
+                         const struct llm_request *rq,
+                         llm_message_writer *write_message,
+                         struct kith_err *err);
 
 /*
  * Fill err (KITH_EUPSTREAM) with "<p->name>: <status> <label>: <message>

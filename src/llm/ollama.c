@@ -136,31 +136,10 @@ static int ollama_encode(const struct llm_target *t,
                          struct kith_err *err)
 {
     struct jw w;
-    if (jv_type(rq->messages) != JV_ARRAY)
-        return kith_errf(err, KITH_EINVAL,
-                         "ollama: the conversation must be a JSON array");
-    jw_init(&w, out);
-    jw_obj(&w);
-    jw_key(&w, "model");
-    jw_str(&w, t->model ? t->model : "");
-    jw_key(&w, "messages");
-    jw_arr(&w);
-    if (rq->system && *rq->system) {
-        jw_obj(&w);
-        jw_key(&w, "role");
-        jw_str(&w, "system");
-        jw_key(&w, "content");
-        jw_str(&w, rq->system);
-        jw_end_obj(&w);
-    }
-    for (size_t i = 0; i < jv_len(rq->messages); i++) {
-        int ret = write_message(&w, jv_at(rq->messages, i), i, err);
-        if (ret < 0)
-            return ret;
-    }
-    jw_end_arr(&w);
-    if (jv_type(rq->tools) == JV_ARRAY && jv_len(rq->tools))
-        llm_write_function_tools(&w, rq->tools);
+    int ret = llm_write_chat_start(&w, out, &llm_ollama, t, rq, write_message,
+                                   err);
+    if (ret < 0)
+        return ret;
     jw_key(&w, "stream"); /* the default, but said: older servers vary */
     jw_bool(&w, true);
     write_options(&w, rq);

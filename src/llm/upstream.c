@@ -197,3 +197,39 @@ void llm_write_function_tools(struct jw *w, const struct jv *tools)
     }
     jw_end_arr(w);
 }
+
+int llm_write_chat_start(struct jw *w, struct buf *out,
+                         const struct llm_provider *p,
+                         const struct llm_target *t,
+                         const struct llm_request *rq,
+                         llm_message_writer *write_message,
+                         struct kith_err *err)
+{
+    if (jv_type(rq->messages) != JV_ARRAY)
+        return kith_errf(err, KITH_EINVAL,
+                         "%s: the conversation must be a JSON array",
+                         p->name);
+    jw_init(w, out);
+    jw_obj(w);
+    jw_key(w, "model");
+    jw_str(w, t->model ? t->model : "");
+    jw_key(w, "messages");
+    jw_arr(w);
+    if (rq->system && *rq->system) {
+        jw_obj(w);
+        jw_key(w, "role");
+        jw_str(w, "system");
+        jw_key(w, "content");
+        jw_str(w, rq->system);
+        jw_end_obj(w);
+    }
+    for (size_t i = 0; i < jv_len(rq->messages); i++) {
+        int ret = write_message(w, jv_at(rq->messages, i), i, err);
+        if (ret < 0)
+            return ret;
+    }
+    jw_end_arr(w);
+    if (jv_type(rq->tools) == JV_ARRAY && jv_len(rq->tools))
+        llm_write_function_tools(w, rq->tools);
+    return KITH_OK;
+}
