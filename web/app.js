@@ -1,109 +1,168 @@
 // app.js: the app shell. Checks the session (401 -> /login), draws the
-// sidebar (objects with counts, saved views), follows the hash route
-// (#/o/<object>, #/v/<view id>) to the table, runs the filter bar and the
-// sort, and reloads what is shown when GET /api/events reports a change.
+// sidebar (objects with counts, saved views), follows the hash route to a
+// screen module, opens the chat panel and the search palette, and passes
+// the changes that GET /api/events reports to whatever is on screen.
+//
+// Routes (each screen module is loaded when first needed, so one broken
+// screen never takes the others down):
+//   #/o/<object>             table            table-screen.js
+//   #/o/<object>/kanban      kanban           kanban.js
+//   #/o/<object>/calendar    calendar         calendar.js
+//   #/v/<view id>            a saved view, in its kind's module
+//   #/e/<object>/<id>        entry page       entry.js
+//   #/dashboard              dashboard        dashboard.js
+//   #/objects[/<object>]     objects, fields  admin.js
+//   #/import[/<object>]      CSV import       import.js
+//   #/settings               settings         settings.js
+//
+// A screen module exports mount(root, params, ctx), which draws into root
+// (empty) and resolves to {unmount(), onChanges(changes)} (both optional).
+// params: {object, view, id, rest}; ctx is below. onChanges gets the
+// "change" events of /api/events ({id, object, entry, op, actor, ...}),
+// batched every 150 ms; after a "reset" it gets [{reset: true}].
 import { call, get, ApiError } from './api.js';
 import { renderSidebar, markCurrent } from './sidebar.js';
-import { EntriesTable } from './table.js';
+import { toast } from './toast.js';
 
 const $ = (id) => document.getElementById(id);
-const FILTER_DELAY_MS = 250;
+const CHANGE_BATCH_MS = 150;
+const MODULE = { table: './table-screen.js', kanban: './kanban.js', calendar: './calendar.js',
+  entry: './entry.js', dashboard: './dashboard.js', objects: './admin.js',
+  import: './import.js', settings: './settings.js' };
 
-const state = { objects: [], views: [], current: null, where: '', sort: '', columns: null };
+const state = { objects: [], views: [] };
+let screen = null;       // what mount() of the current screen gave
+let mounting = 0;        // generation, so a slow mount never lands late
+let chat = null;         // the chat panel once opened
 
-const table = new EntriesTable({
-  viewport: $('viewport'), header: $('header'), spacer: $('spacer'),
-  onTotal: (n) => { $('total').textContent = `${n} ${n === 1 ? 'entry' : 'entries'}`; },
-  onStatus: (s) => { $('status').textContent = s; },
-});
+// What every screen gets.
+const ctx = {
+  state,
+  object: (slug) => state.objects.find((o) => o.slug === slug),
+  reloadLists,
+  navigate: (hash) => { if (location.hash === hash) route(); else location.hash = hash; },
+  toast,
+  // Open the chat panel (chat.js).
+  openChat: () => setChat(true),
+};
 
-function showError(e) {
-  if (e.message === 'superseded') return;
-  if (e instanceof ApiError && e.status === 401) return location.replace('/login');
-  $('filter-error').textContent = e.message;
-}
-
-async function loadLists() {
+async function reloadLists() {
   const [o, v] = await Promise.all([get('/api/objects'), get('/api/views')]);
   state.objects = o.objects;
   state.views = v.views;
   renderSidebar($('objects'), state.objects, state.views);
-  markCurrent($('objects'), location.hash);
+  markCurrent(document.querySelector('.sidebar'), location.hash);
 }
 
-// Show the table for the current settings; a wrong filter or sort keeps
-// the rows shown and puts the server's message under the filter bar.
-async function showTable() {
-  try {
-    await table.show({ object: state.current, where: state.where, sort: state.sort, columns: state.columns });
-    $('filter-error').textContent = '';
-  } catch (e) {
-    showError(e);
+// The screen and its params for a hash.
+function resolve(hash) {
+  const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const [head, a, b] = parts;
+  if (head === 'o' && ctx.object(a)) {
+    const kind = b === 'kanban' || b === 'calendar' ? b : 'table';
+    return { kind, params: { object: ctx.object(a), view: null } };
   }
+  if (head === 'v') {
+    const view = state.views.find((v) => String(v.id) === a);
+    if (view && ctx.object(view.object))
+      return { kind: view.kind || 'table', params: { object: ctx.object(view.object), view } };
+  }
+  if (head === 'e' && ctx.object(a) && /^\d+$/.test(b || ''))
+    return { kind: 'entry', params: { object: ctx.object(a), id: Number(b) } };
+  if (head === 'dashboard' || head === 'settings')
+    return { kind: head, params: {} };
+  if (head === 'objects' || head === 'import')
+    return { kind: head, params: { object: a ? ctx.object(a) : null } };
+  const first = state.objects[0];
+  return first ? { kind: 'table', params: { object: first, view: null } } : { kind: 'objects', params: {} };
 }
 
 async function route() {
-  const hash = location.hash || `#/o/${state.objects[0]?.slug ?? ''}`;
-  const [, kind, key] = hash.match(/^#\/([ov])\/(.+)$/) || [];
-  let object, view;
-  if (kind === 'v') {
-    view = state.views.find((v) => String(v.id) === key);
-    object = view && state.objects.find((o) => o.slug === view.object);
-  } else {
-    object = state.objects.find((o) => o.slug === decodeURIComponent(key || ''));
+  const gen = ++mounting;
+  const { kind, params } = resolve(location.hash);
+  markCurrent(document.querySelector('.sidebar'), location.hash);
+  try { screen?.unmount?.(); } catch (e) { console.error(e); }
+  screen = null;
+  const root = $('screen');
+  root.replaceChildren();
+  root.dataset.screen = kind;
+  try {
+    const mod = await import(MODULE[kind]);
+    if (gen !== mounting) return;
+    const s = await mod.mount(root, params, ctx);
+    if (gen !== mounting) return s?.unmount?.();
+    screen = s || {};
+    const h1 = root.querySelector('h1');
+    document.title = h1 ? `${h1.textContent} · kith` : 'kith';
+  } catch (e) {
+    if (gen !== mounting) return;
+    if (e instanceof ApiError && e.status === 401) return location.replace('/login');
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.setAttribute('role', 'alert');
+    p.textContent = e.message;
+    root.append(p);
   }
-  object = object || state.objects[0];
-  if (!object) return;
-  state.current = object;
-  state.where = view?.where || '';
-  state.sort = view?.sort || '';
-  state.columns = view?.columns || null;
-  $('filter').value = state.where;
-  $('title').textContent = view ? `${object.name} · ${view.name}` : object.name;
-  document.title = `${$('title').textContent} · kith`;
-  markCurrent($('objects'), hash);
-  await showTable();
 }
 
-// Sort by a header: none -> ascending -> descending -> none.
-table.onSort = (slug, order) => {
-  state.sort = order === 'none' ? slug : order === 'ascending' ? `-${slug}` : '';
-  showTable();
-};
+async function setChat(open) {
+  const aside = $('chat');
+  aside.hidden = !open;
+  $('shell').classList.toggle('chat-open', open);
+  $('chat-toggle').setAttribute('aria-expanded', String(open));
+  localStorage.setItem('kith.chat', open ? 'open' : '');
+  if (open && !chat) {
+    try {
+      const mod = await import('./chat.js');
+      chat = (await mod.mount(aside, ctx)) || {};
+    } catch (e) {
+      aside.textContent = e.message;
+    }
+  }
+  if (open) aside.querySelector('textarea, input')?.focus();
+}
 
-let filterTimer = 0;
-$('filter').addEventListener('input', () => {
-  clearTimeout(filterTimer);
-  filterTimer = setTimeout(() => {
-    state.where = $('filter').value.trim();
-    showTable();
-  }, FILTER_DELAY_MS);
-});
+async function openPalette() {
+  const mod = await import('./palette.js');
+  mod.openPalette(ctx);
+}
 
-$('logout').addEventListener('click', async () => {
-  await call('POST', '/logout').catch(() => {});
-  location.replace('/login');
-});
-
-// Live refresh: a change to the object shown reloads its first page;
-// any change refreshes the sidebar's counts.
+// Live refresh: every change reaches the screen and the chat panel in
+// batches, and refreshes the sidebar's counts.
 function listen() {
   const events = new EventSource('/api/events');
+  let pending = [];
   let timer = 0;
-  const reload = (all) => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      try {
-        await loadLists();
-        if (all) await table.refresh();
-      } catch (e) { showError(e); }
-    }, 150);
+  const flush = async () => {
+    timer = 0;
+    const changes = pending;
+    pending = [];
+    try { await reloadLists(); } catch (e) { if (e instanceof ApiError && e.status === 401) location.replace('/login'); }
+    for (const s of [screen, chat]) {
+      try { s?.onChanges?.(changes); } catch (e) { console.error(e); }
+    }
   };
-  events.addEventListener('change', (ev) => {
-    const c = JSON.parse(ev.data);
-    reload(state.current && c.object === state.current.slug);
+  const push = (c) => {
+    pending.push(c);
+    if (!timer) timer = setTimeout(flush, CHANGE_BATCH_MS);
+  };
+  events.addEventListener('change', (ev) => push(JSON.parse(ev.data)));
+  events.addEventListener('reset', () => push({ reset: true }));
+}
+
+function keys() {
+  document.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+      e.preventDefault();
+      openPalette();
+    }
   });
-  events.addEventListener('reset', () => reload(true));
+  $('search-open').addEventListener('click', openPalette);
+  $('chat-toggle').addEventListener('click', () => setChat($('chat').hidden));
+  $('logout').addEventListener('click', async () => {
+    await call('POST', '/logout').catch(() => {});
+    location.replace('/login');
+  });
 }
 
 async function main() {
@@ -111,12 +170,14 @@ async function main() {
     await get('/api/health');
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return location.replace('/login');
-    $('title').textContent = `Cannot reach kith serve: ${e.message}`;
+    $('screen').textContent = `Cannot reach kith serve: ${e.message}`;
     return;
   }
-  await loadLists();
+  await reloadLists();
+  keys();
   window.addEventListener('hashchange', route);
   await route();
+  if (localStorage.getItem('kith.chat') === 'open') setChat(true);
   listen();
 }
 

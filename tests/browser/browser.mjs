@@ -32,3 +32,24 @@ export async function screenshot(page, name) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
+
+// A browser, a 1024x720 page logged in through the printed URL (the
+// session cookie set), and problems: the CSP violations and uncaught page errors seen. For a test
+// file's before(); close with browser.close() in after().
+export async function openApp({ width = 1024, height = 720 } = {}) {
+  const { stdout } = await import('../e2e/harness.mjs');
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width, height } });
+  context.setDefaultTimeout(10000);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const url = stdout.match(/serving (http:\S+#token=\S+)/)[1];
+  await page.goto(url);
+  await page.waitForURL((u) => !u.hash.includes('token='));
+  await page.locator('#screen > *').first().waitFor();
+  return { browser, context, page, problems };
+}
