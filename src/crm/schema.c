@@ -673,23 +673,39 @@ int crm_object_add(struct crm *crm, const char *name, struct kith_err *err)
     return schema_tx(crm, object_add_in_tx(crm, name, "Name", err), err);
 }
 
+/*
+ * Set the display name of row id of table. A rename changes no table, so
+ * it also creates and drops a scratch table in the same transaction: that
+ * moves SQLite's schema cookie, which is how other connections (the
+ * server's other workers, crm_refresh) learn that their cache is stale.
+ */
 static int rename_row(struct crm *crm, const char *table, int64_t id,
                       const char *new_name, struct kith_err *err)
 {
     struct db_stmt *st = NULL;
     struct buf sql = BUF_INIT;
+    int ret = db_tx_begin(crm->db, err);
+    if (ret < 0)
+        return ret;
     buf_appendf(&sql, "UPDATE %s SET name = ?1 WHERE id = ?2", table);
-    int ret = db_prepare(crm->db, sql.buf, &st, err);
+    ret = db_prepare(crm->db, sql.buf, &st, err);
+    buf_reset(&sql);
+    if (ret >= 0) {
+        db_bind_str(st, 1, new_name);
+        db_bind_int(st, 2, id);
+        ret = db_step(st, err);
+        db_finalize(st);
+    }
+    if (ret >= 0) {
+        buf_appends(&sql, "CREATE TABLE kith_schema_touch (x)");
+        ret = ddl(crm, &sql, err);
+    }
+    if (ret >= 0) {
+        buf_appends(&sql, "DROP TABLE kith_schema_touch");
+        ret = ddl(crm, &sql, err);
+    }
     buf_release(&sql);
-    if (ret < 0)
-        return ret;
-    db_bind_str(st, 1, new_name);
-    db_bind_int(st, 2, id);
-    ret = db_step(st, err);
-    db_finalize(st);
-    if (ret < 0)
-        return ret;
-    return schema_load(crm, err);
+    return schema_tx(crm, ret < 0 ? ret : KITH_OK, err);
 }
 
 static int check_display_name(const char *name, struct kith_err *err)

@@ -300,3 +300,195 @@ void api_field_create(struct http_req *rq, struct http_resp *rs)
     http_json(rs, 201, j);
     jv_free(j);
 }
+
+/*
+ * ?force=true|false into *force (false when absent); false after answering
+ * 422 for anything else.
+ */
+static bool force_param(struct http_req *rq, struct http_resp *rs,
+                        bool *force)
+{
+    const char *s = http_query(rq, "force");
+    *force = s && !strcmp(s, "true");
+    if (s && *s && strcmp(s, "true") && strcmp(s, "false")) {
+        http_error(rs, 422, "invalid", "force must be true or false, not '%s'",
+                   s);
+        return false;
+    }
+    return true;
+}
+
+/* The body's "name" string into *name (body kept in *out); false after
+   answering 400/422. */
+static bool body_name(struct http_req *rq, struct http_resp *rs,
+                      struct jv **out, const char **name)
+{
+    *out = http_body_object(rq, rs);
+    if (!*out)
+        return false;
+    *name = jv_str(jv_get(*out, "name"));
+    if (!*name) {
+        jv_free(*out);
+        *out = NULL;
+        http_error(rs, 422, "invalid", "\"name\" must be a string");
+        return false;
+    }
+    return true;
+}
+
+/* Answer object obj (by slug) with status, or the failure. */
+static void answer_object(struct crm *crm, struct http_resp *rs,
+                          const char *obj, int status)
+{
+    struct kith_err err = KITH_ERR_INIT;
+    const struct crm_object *o;
+    int ret = crm_object_get(crm, obj, &o, &err);
+    if (ret < 0)
+        return http_fail(rs, ret, &err);
+    struct jv *j = object_json(crm, o);
+    http_json(rs, status, j);
+    jv_free(j);
+}
+
+/* PATCH /api/objects/{obj} {"name"}: 200 with the object (its slug, the
+   table's name, stays). */
+void api_object_rename(struct http_req *rq, struct http_resp *rs)
+{
+    struct jv *body;
+    const char *name;
+    if (!body_name(rq, rs, &body, &name))
+        return;
+    struct kith_err err = KITH_ERR_INIT;
+    struct crm *crm;
+    const struct crm_object *o = NULL;
+    char *slug = NULL;
+    int ret = http_crm(rq, &crm, &err);
+    if (ret >= 0)
+        ret = crm_object_get(crm, http_param(rq, "obj"), &o, &err);
+    if (ret >= 0) {
+        slug = xstrdup(o->slug); /* o moves when the schema reloads */
+        ret = crm_object_rename(crm, slug, name, &err);
+    }
+    jv_free(body);
+    if (ret < 0)
+        http_fail(rs, ret, &err);
+    else
+        answer_object(crm, rs, slug, 200);
+    free(slug);
+}
+
+/*
+ * DELETE /api/objects/{obj}?force=true: drop the object, its entries and
+ * the relation fields that point at it; {"slug", "deleted": true}. Without
+ * force it is refused (409), as `kith object rm` is without --force.
+ */
+void api_object_remove(struct http_req *rq, struct http_resp *rs)
+{
+    bool force;
+    if (!force_param(rq, rs, &force))
+        return;
+    struct kith_err err = KITH_ERR_INIT;
+    struct crm *crm;
+    const struct crm_object *o = NULL;
+    char *slug = NULL;
+    int ret = http_crm(rq, &crm, &err);
+    if (ret >= 0)
+        ret = crm_object_get(crm, http_param(rq, "obj"), &o, &err);
+    if (ret >= 0) {
+        slug = xstrdup(o->slug);
+        ret = crm_object_remove(crm, slug, force, &err);
+    }
+    if (ret == KITH_EUSAGE)
+        http_error(rs, 409, "conflict",
+                   "removing %s deletes all its entries and the relation "
+                   "fields that point at it; add ?force=true to do it",
+                   slug);
+    else if (ret < 0)
+        http_fail(rs, ret, &err);
+    else {
+        struct jv *j = jv_object();
+        jv_set_take(j, "slug", jv_string(slug));
+        jv_set_take(j, "deleted", jv_boolean(true));
+        http_json(rs, 200, j);
+        jv_free(j);
+    }
+    free(slug);
+}
+
+/*
+ * The object and field of the path, their slugs copied into *obj and
+ * *field (free both); false after answering the failure.
+ */
+static bool path_field(struct http_req *rq, struct http_resp *rs,
+                       struct crm **crm, char **obj, char **field)
+{
+    struct kith_err err = KITH_ERR_INIT;
+    const struct crm_object *o = NULL;
+    const struct crm_field *f = NULL;
+    int ret = http_crm(rq, crm, &err);
+    if (ret >= 0)
+        ret = crm_object_get(*crm, http_param(rq, "obj"), &o, &err);
+    if (ret >= 0 && (ret = crm_field_get(o, http_param(rq, "field"), &f,
+                                         &err)) == KITH_EINVAL)
+        ret = KITH_ENOTFOUND; /* the path names no field: 404 */
+    if (ret < 0) {
+        http_fail(rs, ret, &err);
+        return false;
+    }
+    *obj = xstrdup(o->slug);
+    *field = xstrdup(f->slug);
+    return true;
+}
+
+/* PATCH /api/objects/{obj}/fields/{field} {"name"}: 200 with the object
+   (the field's slug, its column, stays). */
+void api_field_rename(struct http_req *rq, struct http_resp *rs)
+{
+    struct jv *body;
+    const char *name;
+    if (!body_name(rq, rs, &body, &name))
+        return;
+    struct crm *crm;
+    char *obj = NULL, *field = NULL;
+    if (path_field(rq, rs, &crm, &obj, &field)) {
+        struct kith_err err = KITH_ERR_INIT;
+        int ret = crm_field_rename(crm, obj, field, name, &err);
+        if (ret < 0)
+            http_fail(rs, ret, &err);
+        else
+            answer_object(crm, rs, obj, 200);
+    }
+    jv_free(body);
+    free(obj);
+    free(field);
+}
+
+/*
+ * DELETE /api/objects/{obj}/fields/{field}?force=true: drop the field and
+ * its values; 200 with the object. Refused for the label field (422), while
+ * a saved view uses it (409, naming the view) and without force (409), as
+ * `kith field rm` is without --force.
+ */
+void api_field_remove(struct http_req *rq, struct http_resp *rs)
+{
+    bool force;
+    if (!force_param(rq, rs, &force))
+        return;
+    struct crm *crm;
+    char *obj = NULL, *field = NULL;
+    if (!path_field(rq, rs, &crm, &obj, &field))
+        return;
+    struct kith_err err = KITH_ERR_INIT;
+    int ret = crm_field_remove(crm, obj, field, force, &err);
+    if (ret == KITH_EUSAGE)
+        http_error(rs, 409, "conflict",
+                   "removing %s.%s deletes its values in every entry; add "
+                   "?force=true to do it",
+                   obj, field);
+    else if (ret < 0)
+        http_fail(rs, ret, &err);
+    else
+        answer_object(crm, rs, obj, 200);
+    free(obj);
+    free(field);
+}

@@ -3,10 +3,10 @@
 // suite with how to install it; it is never skipped.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../e2e/harness.mjs';
+import * as harness from '../e2e/harness.mjs';
 
 export const CHROMIUM = process.env.KITH_CHROMIUM || '/usr/bin/chromium';
-export const SCREENSHOTS = path.join(ROOT, 'build', 'screenshots');
+export const SCREENSHOTS = path.join(harness.ROOT, 'build', 'screenshots');
 
 // The flags this machine needs: no sandbox (root), no GPU, and no
 // background traffic to Google's hosts (the network is closed).
@@ -37,7 +37,6 @@ export async function screenshot(page, name) {
 // session cookie set), and problems: the CSP violations and uncaught page errors seen. For a test
 // file's before(); close with browser.close() in after().
 export async function openApp({ width = 1024, height = 720 } = {}) {
-  const { stdout } = await import('../e2e/harness.mjs');
   const browser = await launch();
   const context = await browser.newContext({ viewport: { width, height } });
   context.setDefaultTimeout(10000);
@@ -47,7 +46,13 @@ export async function openApp({ width = 1024, height = 720 } = {}) {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  const url = stdout.match(/serving (http:\S+#token=\S+)/)[1];
+  // The server answers /api/health before its "serving" line may have
+  // come through the pipe: wait for the line.
+  let m;
+  for (let i = 0; i < 100 && !(m = harness.stdout.match(/serving (http:\S+#token=\S+)/)); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  if (!m) throw new Error(`kith serve printed no login URL: ${harness.stdout}`);
+  const url = m[1];
   await page.goto(url);
   await page.waitForURL((u) => !u.hash.includes('token='));
   await page.locator('#screen > *').first().waitFor();

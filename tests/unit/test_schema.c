@@ -896,6 +896,15 @@ static void test_schema__refresh_sees_other_connections(void **state)
     assert_int_equal(crm_create(b, CRM_ACTOR_USER, "people", v, NULL, &err),
                      KITH_OK);
     jv_free(v);
+    /* A rename changes no table, yet b sees the new names too. */
+    assert_int_equal(crm_object_rename(a, "investors", "Backers", &err),
+                     KITH_OK);
+    assert_int_equal(crm_field_rename(a, "people", "score", "Stars", &err),
+                     KITH_OK);
+    assert_int_equal(crm_refresh(b, &err), KITH_OK);
+    assert_string_equal(crm_object_find(b, "investors")->name, "Backers");
+    assert_string_equal(
+        crm_field_find(crm_object_find(b, "people"), "score")->name, "Stars");
     crm_close(a);
     crm_close(b);
     char side[64];
