@@ -1,10 +1,14 @@
 // table-screen.js: the table layout of one object or saved view: the
-// header, the filter bar (the filter language, with the server's error as
-// you type), the entries table, header sort, and a reload when a change
-// to this object comes in.
-import { ApiError } from './api.js';
+// header with its actions (New, Columns, Save view, Export), the filter
+// bar (the filter language, with the server's error as you type), the
+// form that adds an entry, the bar shown while rows are selected, and the
+// editable entries table (table.js); header sort; a reload when a change
+// to this object comes in (an open editor survives it).
+import { ApiError, call, get, query } from './api.js';
 import { objectHeader } from './header.js';
 import { EntriesTable } from './table.js';
+import { deleteEntries, selectionBar } from './table-bulk.js';
+import { columnsMenu, saveViewControls } from './table-columns.js';
 
 const FILTER_DELAY_MS = 250;
 
@@ -13,6 +17,39 @@ const el = (tag, props = {}, ...children) => {
   e.append(...children);
   return e;
 };
+
+// The form that adds an entry by its label field. onCreated(entry).
+function newEntryForm(object, onCreated, onClose) {
+  const labelField = object.fields.find((f) => f.slug === object.label) || object.fields[0];
+  const input = el('input', { type: 'text', id: 'new-entry-label', autocomplete: 'off', required: true });
+  const error = el('p', { id: 'new-entry-error', className: 'error' });
+  error.setAttribute('role', 'alert');
+  input.setAttribute('aria-describedby', error.id);
+  const cancel = el('button', { type: 'button', textContent: 'Cancel' });
+  const form = el('form', { className: 'new-entry', hidden: true },
+    el('strong', { textContent: 'New entry' }), el('label', { htmlFor: input.id, textContent: labelField.name }),
+    input, el('button', { type: 'submit', textContent: 'Add' }), cancel, error);
+  form.setAttribute('aria-label', `New entry in ${object.name}`);
+  const close = () => { form.hidden = true; error.textContent = ''; onClose(); };
+  cancel.addEventListener('click', close);
+  form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); close(); } });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const entry = await call('POST', `/api/objects/${encodeURIComponent(object.slug)}/entries`,
+        { [labelField.slug]: input.value });
+      form.hidden = true;
+      input.value = '';
+      error.textContent = '';
+      onCreated(entry);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return location.replace('/login');
+      error.textContent = err.message;
+      input.focus();
+    }
+  });
+  return { form, open: () => { form.hidden = false; input.focus(); } };
+}
 
 // params: {object, view}; ctx: see app.js.
 export async function mount(root, { object, view }, ctx) {
@@ -32,23 +69,32 @@ export async function mount(root, { object, view }, ctx) {
   const spacer = el('div', { id: 'spacer', className: 'spacer' });
   spacer.setAttribute('role', 'rowgroup');
   const viewport = el('div', { id: 'viewport', className: 'table', tabIndex: 0 }, thead, spacer);
-  viewport.setAttribute('role', 'table');
-  viewport.setAttribute('aria-label', 'Entries');
+  viewport.setAttribute('aria-label', `${object.name}: arrows move, Enter edits, Space selects, Delete deletes, N adds`);
   const status = el('p', { id: 'status', className: 'status' });
   status.setAttribute('aria-live', 'polite');
-  root.append(head.root, filterbar, viewport, status);
 
-  const state = { where: view?.where || '', sort: view?.sort || '', columns: view?.columns || null };
+  const state = { where: view?.where || '', sort: view?.sort || '',
+    columns: view?.columns || object.fields.map((f) => f.slug) };
   const table = new EntriesTable({
     viewport, header, spacer,
-    onTotal: (n) => { head.total.textContent = `${n} ${n === 1 ? 'entry' : 'entries'}`; },
+    onTotal: (n) => { head.total.textContent = typeof n === 'number' ? `${n} ${n === 1 ? 'entry' : 'entries'}` : ''; },
     onStatus: (s) => { status.textContent = s; },
+    onSelection: (ids) => bar.update(ids),
+    onDelete: (ids) => deleteEntries(table, ctx, ids),
+    onNew: () => adder.open(),
   });
+  const bar = selectionBar(table, ctx);
+  const adder = newEntryForm(object, (entry) => table.addPinned(entry), () => table.focusActive());
 
   const showError = (e) => {
     if (e.message === 'superseded') return;
     if (e instanceof ApiError && e.status === 401) return location.replace('/login');
     filterError.textContent = e.message;
+  };
+
+  const exportLink = el('a', { className: 'button', textContent: 'Export', download: `${object.slug}.csv` });
+  const updateExport = () => {
+    exportLink.href = `/api/objects/${encodeURIComponent(object.slug)}/export` + query({ where: state.where });
   };
 
   // A wrong filter or sort keeps the rows shown and puts the server's
@@ -57,6 +103,7 @@ export async function mount(root, { object, view }, ctx) {
     try {
       await table.show({ object, where: state.where, sort: state.sort, columns: state.columns });
       filterError.textContent = '';
+      updateExport();
     } catch (e) {
       showError(e);
     }
@@ -68,6 +115,17 @@ export async function mount(root, { object, view }, ctx) {
     show();
   };
 
+  const newButton = el('button', { type: 'button', textContent: 'New' });
+  newButton.setAttribute('aria-keyshortcuts', 'N');
+  newButton.addEventListener('click', () => adder.open());
+  const columns = columnsMenu(object, () => state.columns, (slugs) => { state.columns = slugs; show(); });
+  const saving = saveViewControls(object, view, ctx,
+    () => ({ where: state.where, sort: state.sort, columns: state.columns }));
+  head.actions.append(newButton, columns.button, ...saving.buttons, exportLink, columns.panel, saving.panel);
+  updateExport();
+
+  root.append(head.root, filterbar, adder.form, bar.root, viewport, status);
+
   let filterTimer = 0;
   filter.addEventListener('input', () => {
     clearTimeout(filterTimer);
@@ -77,11 +135,23 @@ export async function mount(root, { object, view }, ctx) {
     }, FILTER_DELAY_MS);
   });
 
+  // An entry added here and deleted elsewhere leaves the top of the
+  // table (unless an undo has brought it back since: it is asked for).
+  const unpinDeleted = async (changes) => {
+    const ids = changes.filter((c) => c.op === 'delete' && table.pinned.some((e) => e.id === c.entry_id))
+      .map((c) => c.entry_id);
+    await Promise.all(ids.map((id) => get(`/api/objects/${encodeURIComponent(object.slug)}/entries/${id}`)
+      .catch((e) => { if (e instanceof ApiError && e.status === 404) table.unpin([id]); })));
+  };
+
   await show();
   return {
     onChanges(changes) {
-      if (changes.some((c) => c.object === object.slug)) table.refresh().catch(showError);
+      const mine = changes.filter((c) => c.reset || c.object === object.slug);
+      if (!mine.length) return;
+      table.deselect(mine.filter((c) => c.op === 'delete').map((c) => c.entry_id));
+      unpinDeleted(mine).then(() => table.refresh()).catch(showError);
     },
-    unmount() { clearTimeout(filterTimer); table.destroy?.(); },
+    unmount() { clearTimeout(filterTimer); table.destroy(); },
   };
 }

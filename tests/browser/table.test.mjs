@@ -26,7 +26,7 @@ after(async () => {
 
 const rowNames = () => page.$$eval('#spacer .row', (rows) => rows
   .sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))
-  .map((r) => r.querySelector('[role=cell]').textContent));
+  .map((r) => r.querySelector('[role=gridcell][data-field]').textContent));
 
 test('a wrong pasted token shows the server\'s message and sets no cookie', async () => {
   await page.goto(`http://127.0.0.1:${port}/login`);
@@ -67,11 +67,11 @@ test('the sidebar lists every object with its count', async () => {
 test('the people table has a column per field and shows relations, chips and dates', async () => {
   await page.locator('.objects a[href="#/o/people"]').click();
   await page.locator('#title', { hasText: 'People' }).waitFor();
-  const headers = await page.$$eval('#header [role=columnheader] button', (b) => b.map((x) => x.firstChild.textContent));
+  const headers = await page.$$eval('#header [role=columnheader][aria-sort] button', (b) => b.map((x) => x.firstChild.textContent));
   assert.deepEqual(headers, ['Name', 'Email', 'Phone', 'Company', 'Title', 'Status', 'Tags', 'LinkedIn', 'Last contacted']);
   const ann = page.locator('#spacer .row[data-id="1"]');
   await ann.waitFor();
-  const cells = await ann.locator('[role=cell]').allTextContents();
+  const cells = await ann.locator('[role=gridcell][data-field]').allTextContents();
   assert.equal(cells[0], 'Ann Lee');
   assert.equal(cells[3], 'Acme Inc'); // a relation shows its label
   assert.equal(await ann.locator('.type-multi_select .chip').count(), 1);
@@ -82,16 +82,16 @@ test('the people table has a column per field and shows relations, chips and dat
 
 test('clicking a header sorts by it (aria-sort), again sorts descending', async () => {
   const first = async (sort) => (await api('GET', `/api/objects/people/entries?sort=${sort}&limit=1`)).json.entries[0].name;
-  const name = page.locator('#header [role=columnheader]').first();
+  const name = page.locator('#header [role=columnheader][aria-sort]').first();
   await name.locator('button').click();
-  await page.waitForFunction(() => document.querySelector('#header [role=columnheader]').getAttribute('aria-sort') === 'ascending');
-  await page.waitForFunction((n) => document.querySelector('#spacer .row[aria-rowindex="2"] [role=cell]')?.textContent === n, await first('name'));
+  await page.waitForFunction(() => document.querySelector('#header [role=columnheader][aria-sort]').getAttribute('aria-sort') === 'ascending');
+  await page.waitForFunction((n) => document.querySelector('#spacer .row[aria-rowindex="2"] [role=gridcell][data-field]')?.textContent === n, await first('name'));
   await name.locator('button').click();
-  await page.waitForFunction(() => document.querySelector('#header [role=columnheader]').getAttribute('aria-sort') === 'descending');
-  await page.waitForFunction((n) => document.querySelector('#spacer .row[aria-rowindex="2"] [role=cell]')?.textContent === n, await first('-name'));
+  await page.waitForFunction(() => document.querySelector('#header [role=columnheader][aria-sort]').getAttribute('aria-sort') === 'descending');
+  await page.waitForFunction((n) => document.querySelector('#spacer .row[aria-rowindex="2"] [role=gridcell][data-field]')?.textContent === n, await first('-name'));
   await screenshot(page, 'sorted-descending');
   await name.locator('button').click();
-  await page.waitForFunction(() => document.querySelector('#header [role=columnheader]').getAttribute('aria-sort') === 'none');
+  await page.waitForFunction(() => document.querySelector('#header [role=columnheader][aria-sort]').getAttribute('aria-sort') === 'none');
 });
 
 test('a filter typo shows the server\'s error; the right filter narrows the rows', async () => {
@@ -104,7 +104,7 @@ test('a filter typo shows the server\'s error; the right filter narrows the rows
   await filter.fill('status = Lead');
   await page.locator('#total', { hasText: `${json.total} ` }).waitFor();
   assert.equal(await page.locator('#filter-error').textContent(), '');
-  const statuses = await page.$$eval('#spacer .row', (rows) => rows.map((r) => r.querySelectorAll('[role=cell]')[5].textContent));
+  const statuses = await page.$$eval('#spacer .row', (rows) => rows.map((r) => r.querySelectorAll('[role=gridcell][data-field]')[5].textContent));
   assert.ok(statuses.length > 0 && statuses.length < 200);
   assert.ok(statuses.every((s) => s === 'Lead'), statuses.join());
   await screenshot(page, 'filter-lead');
@@ -124,9 +124,9 @@ test('a saved view shows under its object and opens with its filter, sort and co
   assert.equal(await link.getAttribute('aria-current'), 'page');
   assert.equal(await page.getByLabel('Filter').inputValue(), 'status = Lead');
   await page.locator('#total', { hasText: `${leads.total} ` }).waitFor();
-  const headers = await page.$$eval('#header [role=columnheader]', (h) => h.map((x) => [x.firstChild.firstChild.textContent, x.getAttribute('aria-sort')]));
+  const headers = await page.$$eval('#header [role=columnheader][aria-sort]', (h) => h.map((x) => [x.firstChild.firstChild.textContent, x.getAttribute('aria-sort')]));
   assert.deepEqual(headers, [['Name', 'ascending'], ['Status', 'none']]);
-  await page.waitForFunction((n) => document.querySelector('#spacer .row[aria-rowindex="2"] [role=cell]')?.textContent === n, leads.entries[0].name);
+  await page.waitForFunction((n) => document.querySelector('#spacer .row[aria-rowindex="2"] [role=gridcell][data-field]')?.textContent === n, leads.entries[0].name);
   await screenshot(page, 'saved-view');
   await page.locator('.objects a[href="#/o/people"]').click();
   await page.locator('#total', { hasText: /^200 entries$/ }).waitFor();
@@ -153,6 +153,19 @@ test('scrolling loads the next page with the cursor and count=false; few rows ar
   const drawn = await page.locator('#spacer .row').count();
   assert.ok(drawn < 80, `only the rows in view are drawn, not ${drawn}`);
   await screenshot(page, 'scrolled-to-the-end');
+});
+
+test('the scrollbar covers every entry; a jump to the end loads the rows on the way', async () => {
+  await page.reload();
+  await page.locator('#total', { hasText: /^600 entries$/ }).waitFor();
+  // 200 rows loaded, but the spacer is as tall as all 600
+  assert.equal(await page.locator('#spacer').evaluate((el) => el.offsetHeight), 600 * 32);
+  await page.locator('#viewport').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.locator('#spacer .row', { hasText: 'Scroll Person 399' }).waitFor();
+  assert.equal(await page.locator('#spacer .row.placeholder').count(), 0);
+  const drawn = await page.locator('#spacer .row').count();
+  assert.ok(drawn < 80, `only the rows in view are drawn, not ${drawn}`);
+  await screenshot(page, 'jumped-to-the-end');
 });
 
 test('a change made elsewhere shows up without a reload', async () => {
