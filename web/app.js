@@ -18,7 +18,7 @@
 // A screen module exports mount(root, params, ctx), which draws into root
 // (empty) and resolves to {unmount(), onChanges(changes)} (both optional).
 // params: {object, view, id, rest}; ctx is below. onChanges gets the
-// "change" events of /api/events ({id, object, entry, op, actor, ...}),
+// "change" events of /api/events ({id, at, actor, object, entry_id, op}),
 // batched every 150 ms; after a "reset" it gets [{reset: true}].
 import { call, get, ApiError } from './api.js';
 import { renderSidebar, markCurrent } from './sidebar.js';
