@@ -4,15 +4,11 @@
 // GET /api/search grouped by object, each with its label and snippet.
 // Arrow keys move, Enter opens, Escape closes and gives focus back.
 import { get, query, ApiError } from './api.js';
+import { el } from './dom.js';
+import { entryHash } from './entry-parts.js';
 
 const SEARCH_DELAY_MS = 150;
 const SEARCH_LIMIT = 20;
-
-const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-};
 
 let current = null; // the open palette, so a second Ctrl-K only refocuses it
 
@@ -50,178 +46,173 @@ const usefulSnippet = (hit) => hit.snippet &&
   hit.snippet.replace(/[[\]]/g, '').trim().toLowerCase() !== String(hit.label).trim().toLowerCase();
 
 export function openPalette(ctx) {
-  if (current) {
-    current.input.focus();
-    return;
+  if (current) current.input.focus();
+  else current = new Palette(ctx);
+}
+
+class Palette {
+  constructor(ctx) {
+    this.ctx = ctx;
+    this.returnFocus = document.activeElement;
+    this.options = [];   // [{el, hash}]
+    this.active = -1;
+    this.timer = 0;      // the search waiting for typing to pause
+    this.generation = 0; // the newest search; older answers are dropped
+    this.searching = Promise.resolve();
+    this.closed = false;
+    this.opened = false; // closed by opening a result: the new screen takes focus
+    this.build();
+    this.listen();
+    this.draw('', null);
+    this.dialog.showModal();
+    this.input.focus();
   }
-  const returnFocus = document.activeElement;
-  const input = el('input', { id: 'palette-input', type: 'text', autocomplete: 'off', spellcheck: false,
-    placeholder: 'Search entries and screens…' });
-  input.setAttribute('role', 'combobox');
-  input.setAttribute('aria-expanded', 'true');
-  input.setAttribute('aria-controls', 'palette-list');
-  input.setAttribute('aria-autocomplete', 'list');
-  const label = el('label', { htmlFor: 'palette-input', className: 'visually-hidden', textContent: 'Search' });
-  const list = el('div', { id: 'palette-list', className: 'palette-list' });
-  list.setAttribute('role', 'listbox');
-  list.setAttribute('aria-label', 'Results');
-  const status = el('p', { id: 'palette-status', className: 'palette-status' });
-  status.setAttribute('aria-live', 'polite');
-  const help = el('p', { className: 'palette-help' },
-    el('kbd', { textContent: '↑↓' }), ' move ', el('kbd', { textContent: 'Enter' }), ' open ',
-    el('kbd', { textContent: 'Esc' }), ' close');
-  const dialog = el('dialog', { className: 'palette' }, label, input, list, status, help);
-  dialog.setAttribute('aria-label', 'Search');
-  document.body.append(dialog);
 
-  let options = [];   // [{el, hash}]
-  let active = -1;
-  let timer = 0;
-  let generation = 0;
+  build() {
+    this.input = el('input', { id: 'palette-input', type: 'text', autocomplete: 'off', spellcheck: false,
+      placeholder: 'Search entries and screens…', role: 'combobox', 'aria-expanded': 'true',
+      'aria-controls': 'palette-list', 'aria-autocomplete': 'list' });
+    const label = el('label', { htmlFor: 'palette-input', className: 'visually-hidden', textContent: 'Search' });
+    this.list = el('div', { id: 'palette-list', className: 'palette-list', role: 'listbox', 'aria-label': 'Results' });
+    this.status = el('p', { id: 'palette-status', className: 'palette-status', 'aria-live': 'polite' });
+    const help = el('p', { className: 'palette-help' },
+      el('kbd', { textContent: '↑↓' }), ' move ', el('kbd', { textContent: 'Enter' }), ' open ',
+      el('kbd', { textContent: 'Esc' }), ' close');
+    this.dialog = el('dialog', { className: 'palette', 'aria-label': 'Search' },
+      label, this.input, this.list, this.status, help);
+    document.body.append(this.dialog);
+  }
 
-  const setActive = (i) => {
-    if (options[active]) options[active].el.setAttribute('aria-selected', 'false');
-    active = options.length ? (i + options.length) % options.length : -1;
-    if (active < 0) return input.removeAttribute('aria-activedescendant');
-    const o = options[active];
+  listen() {
+    this.input.addEventListener('input', () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.search(), SEARCH_DELAY_MS);
+    });
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        this.setActive(this.active + (e.key === 'ArrowDown' ? 1 : -1));
+      } else if (e.key === 'Enter') {
+        e.preventDefault();
+        this.openWhenSearched();
+      }
+    });
+    this.dialog.addEventListener('close', () => {
+      this.close();
+      if (!this.opened && this.returnFocus?.isConnected) this.returnFocus.focus();
+    });
+    // A click on the backdrop (outside the box) closes.
+    this.dialog.addEventListener('click', (e) => { if (e.target === this.dialog) this.dialog.close(); });
+  }
+
+  setActive(i) {
+    const { options } = this;
+    if (options[this.active]) options[this.active].el.setAttribute('aria-selected', 'false');
+    this.active = options.length ? (i + options.length) % options.length : -1;
+    if (this.active < 0) return this.input.removeAttribute('aria-activedescendant');
+    const o = options[this.active];
     o.el.setAttribute('aria-selected', 'true');
-    input.setAttribute('aria-activedescendant', o.el.id);
+    this.input.setAttribute('aria-activedescendant', o.el.id);
     o.el.scrollIntoView({ block: 'nearest' });
-  };
+  }
 
-  let closed = false;
-  let opened = false; // closed by opening a result: the new screen takes focus
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    clearTimeout(timer);
-    generation++;
-    if (dialog.open) dialog.close();
-    dialog.remove();
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.generation++;
+    if (this.dialog.open) this.dialog.close();
+    this.dialog.remove();
     current = null;
-  };
+  }
 
-  const open = (i) => {
-    const o = options[i];
+  open(i) {
+    const o = this.options[i];
     if (!o) return;
-    opened = true;
-    close();
-    ctx.navigate(o.hash);
-  };
+    this.opened = true;
+    this.close();
+    this.ctx.navigate(o.hash);
+  }
 
   // hint: a word after the label (a screen's kind); snippet: nodes below it.
-  const addOption = (group, text, { hint, snippet } = {}, hash) => {
-    const i = options.length;
-    const label = el('span', { className: 'palette-label', textContent: text });
-    if (hint) label.append(el('span', { className: 'palette-hint', textContent: hint }));
-    const opt = el('div', { id: `palette-opt-${i}`, className: 'palette-option' }, label);
-    if (snippet) opt.append(el('span', { className: 'palette-snippet' }, ...snippet));
-    opt.setAttribute('role', 'option');
-    opt.setAttribute('aria-selected', 'false');
-    opt.dataset.hash = hash;
-    opt.addEventListener('mousemove', () => { if (active !== i) setActive(i); });
+  addOption(group, text, { hint, snippet } = {}, hash) {
+    const i = this.options.length;
+    const label = el('span', { className: 'palette-label', textContent: text },
+      hint ? el('span', { className: 'palette-hint', textContent: hint }) : null);
+    const opt = el('div', { id: `palette-opt-${i}`, className: 'palette-option', role: 'option',
+      'aria-selected': 'false', 'data-hash': hash },
+      label, snippet ? el('span', { className: 'palette-snippet' }, ...snippet) : null);
+    opt.addEventListener('mousemove', () => { if (this.active !== i) this.setActive(i); });
     opt.addEventListener('mousedown', (e) => e.preventDefault()); // keep focus in the input
-    opt.addEventListener('click', () => open(i));
+    opt.addEventListener('click', () => this.open(i));
     group.append(opt);
-    options.push({ el: opt, hash });
-  };
+    this.options.push({ el: opt, hash });
+  }
 
-  let headId = 0;
-  const addGroup = (title) => {
-    const id = `palette-head-${headId++}`;
-    const head = el('div', { id, className: 'palette-head', textContent: title });
-    head.setAttribute('role', 'presentation');
-    const group = el('div', { className: 'palette-group' }, head);
-    group.setAttribute('role', 'group');
-    group.setAttribute('aria-labelledby', id);
-    list.append(group);
-    return group;
-  };
+  addGroup(title) {
+    const id = `palette-head-${this.list.children.length}`;
+    const head = el('div', { id, className: 'palette-head', textContent: title, role: 'presentation' });
+    return this.list.appendChild(el('div', { className: 'palette-group', role: 'group', 'aria-labelledby': id }, head));
+  }
 
   // Draw the screens matching q and the search result (or null).
-  const draw = (q, result) => {
-    list.replaceChildren();
-    options = [];
-    active = -1;
-    headId = 0;
+  draw(q, result) {
+    this.list.replaceChildren();
+    this.options = [];
+    this.active = -1;
     const needle = q.trim().toLowerCase();
-    const matching = screens(ctx).filter((s) => !needle || s.label.toLowerCase().includes(needle));
+    const matching = screens(this.ctx).filter((s) => !needle || s.label.toLowerCase().includes(needle));
     if (matching.length) {
-      const g = addGroup('Go to');
-      for (const s of matching) addOption(g, s.label, { hint: s.hint }, s.hash);
+      const g = this.addGroup('Go to');
+      for (const s of matching) this.addOption(g, s.label, { hint: s.hint }, s.hash);
     }
     for (const group of result?.groups || []) {
-      const g = addGroup(group.name);
-      for (const hit of group.hits) {
-        const hash = `#/e/${encodeURIComponent(group.object)}/${hit.id}`;
-        addOption(g, hit.label || `#${hit.id}`, { snippet: usefulSnippet(hit) ? snippetNodes(hit.snippet) : null }, hash);
-      }
+      const g = this.addGroup(group.name);
+      for (const hit of group.hits)
+        this.addOption(g, hit.label || `#${hit.id}`, { snippet: usefulSnippet(hit) ? snippetNodes(hit.snippet) : null },
+          entryHash(group.object, hit.id));
     }
     // With a query, the first entry hit is what Enter should open.
     const firstHit = result?.groups?.length ? matching.length : 0;
-    setActive(needle ? firstHit : 0);
-  };
+    this.setActive(needle ? firstHit : 0);
+  }
 
-  let searching = Promise.resolve();
-  const search = () => {
-    timer = 0;
-    searching = runSearch();
-    return searching;
-  };
-  const runSearch = async () => {
-    const q = input.value;
-    const gen = ++generation;
+  search() {
+    this.timer = 0;
+    this.searching = this.runSearch();
+    return this.searching;
+  }
+
+  async runSearch() {
+    const q = this.input.value;
+    const gen = ++this.generation;
     if (!q.trim()) {
-      draw(q, null);
-      status.textContent = '';
+      this.draw(q, null);
+      this.status.textContent = '';
       return;
     }
-    status.textContent = 'Searching…';
+    this.status.textContent = 'Searching…';
     try {
       const result = await get('/api/search' + query({ q, limit: SEARCH_LIMIT }));
-      if (gen !== generation) return;
-      draw(q, result);
-      status.textContent = result.total ? `${result.total} matching ${result.total === 1 ? 'entry' : 'entries'}` : 'No matching entries';
+      if (gen !== this.generation) return;
+      this.draw(q, result);
+      this.status.textContent = result.total
+        ? `${result.total} matching ${result.total === 1 ? 'entry' : 'entries'}` : 'No matching entries';
     } catch (e) {
-      if (gen !== generation) return;
+      if (gen !== this.generation) return;
       if (e instanceof ApiError && e.status === 401) return location.replace('/login');
-      draw(q, null);
-      status.textContent = e.message;
+      this.draw(q, null);
+      this.status.textContent = e.message;
     }
-  };
+  }
 
   // Enter right after typing opens the first result of what was typed.
-  const openWhenSearched = async () => {
-    if (timer) {
-      clearTimeout(timer);
-      search();
+  async openWhenSearched() {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.search();
     }
-    await searching;
-    if (!closed) open(active);
-  };
-
-  input.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = setTimeout(search, SEARCH_DELAY_MS);
-  });
-  input.addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      setActive(active + (e.key === 'ArrowDown' ? 1 : -1));
-    } else if (e.key === 'Enter') {
-      e.preventDefault();
-      openWhenSearched();
-    }
-  });
-  dialog.addEventListener('close', () => {
-    close();
-    if (!opened && returnFocus?.isConnected) returnFocus.focus();
-  });
-  // A click on the backdrop (outside the box) closes.
-  dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); });
-
-  current = { dialog, input };
-  draw('', null);
-  dialog.showModal();
-  input.focus();
+    await this.searching;
+    if (!this.closed) this.open(this.active);
+  }
 }
