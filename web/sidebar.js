@@ -37,10 +37,18 @@ export function renderSidebar(list, objects, views) {
   }
 }
 
-// Mark the link of route (a hash) as the current page.
+// Mark the link of route (a hash) as the current page: the link equal to
+// it, or else the longest one it lies under (#/o/deals for
+// #/o/deals/kanban, #/import for #/import/people).
 export function markCurrent(list, route) {
+  let best = null;
   for (const a of list.querySelectorAll('a[data-route]')) {
-    if (a.dataset.route === route) a.setAttribute('aria-current', 'page');
+    const r = a.dataset.route;
+    const under = route === r || route.startsWith(r + '/');
+    if (under && (!best || r.length > best.dataset.route.length)) best = a;
+  }
+  for (const a of list.querySelectorAll('a[data-route]')) {
+    if (a === best) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
 }

@@ -377,6 +377,11 @@ int http_body_read(void *ctx, char *buf, size_t cap, size_t *got,
         ret = kith_errf(err, KITH_ETOOBIG,
                         "the upload is larger than %d MiB",
                         HTTP_UPLOAD_MAX / (1024 * 1024));
+    else if (!t->in_eof && hung_up(t))
+        /* Not one more buffered byte: an import stops (and rolls back)
+         * now instead of working through what came before the hangup. */
+        ret = kith_errf(err, KITH_EIO,
+                        "the client went away before the end of the body");
     else if (t->in_len) {
         size_t n = t->in_len < cap ? t->in_len : cap;
         for (size_t i = 0; i < n; i++)
@@ -387,9 +392,6 @@ int http_body_read(void *ctx, char *buf, size_t cap, size_t *got,
         wake_conn(t); /* the upload may go on */
     } else if (t->stopping)
         ret = kith_errf(err, KITH_EIO, "the server is stopping");
-    else if (!t->in_eof)
-        ret = kith_errf(err, KITH_EIO,
-                        "the client went away before the end of the body");
     pthread_mutex_unlock(&t->lock);
     return ret;
 }
