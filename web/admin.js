@@ -6,7 +6,8 @@
 // change reloads the sidebar (ctx.reloadLists); the server's refusals (the
 // label field, a field a saved view uses) are shown as it words them.
 import { ApiError, call, get } from './api.js';
-import { field, openDialog } from './dialog.js';
+import { button, field, openDialog, options } from './dialog.js';
+import { el } from './dom.js';
 
 // Every field type crm knows (src/crm/schema.c), with a name for people.
 const TYPES = [['text', 'Text'], ['long_text', 'Long text'], ['number', 'Number'],
@@ -16,25 +17,24 @@ const TYPES = [['text', 'Text'], ['long_text', 'Long text'], ['number', 'Number'
 const typeName = (t) => (TYPES.find(([k]) => k === t) || [t, t])[1];
 const hasOptions = (t) => t === 'select' || t === 'multi_select';
 
-const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-};
-
-const button = (text, label, onClick, className = '') => {
-  const b = el('button', { type: 'button', textContent: text, className });
-  if (label) b.setAttribute('aria-label', label);
-  b.addEventListener('click', onClick);
-  return b;
-};
-
+// The API paths of an object and of one of its fields.
 const objectPath = (slug) => `/api/objects/${encodeURIComponent(slug)}`;
+const fieldPath = (slug, fieldSlug) => `${objectPath(slug)}/fields/${encodeURIComponent(fieldSlug)}`;
+// The screen of an object's fields.
+const objectHash = (slug) => `#/objects/${encodeURIComponent(slug)}`;
+
+// Fill table anew: a hidden caption, a head row of titles (text or nodes)
+// and the rows.
+function fillTable(table, caption, titles, rows) {
+  table.replaceChildren(el('caption', { className: 'visually-hidden', textContent: caption }),
+    el('thead', {}, el('tr', {}, ...titles.map((t) => el('th', { scope: 'col' }, t)))),
+    el('tbody', {}, ...rows));
+}
 
 // params: {object} (null for the list); ctx: see app.js.
 export async function mount(root, { object }, ctx) {
-  root.append(el('div', { className: 'admin' }));
-  const page = root.firstChild;
+  const page = el('div', { className: 'admin' });
+  root.append(page);
   if (object) return objectScreen(page, object.slug, ctx);
   return listScreen(page, ctx);
 }
@@ -50,18 +50,12 @@ function listScreen(page, ctx) {
     el('button', { type: 'submit', className: 'primary', textContent: 'Create object' }));
   page.append(head, el('div', { className: 'admin-scroll' }, table, form));
 
-  const draw = () => {
-    const headRow = el('tr', {}, ...['Object', 'Slug', 'Fields', 'Entries'].map((t) => el('th', { scope: 'col', textContent: t })));
-    const body = el('tbody');
-    for (const o of ctx.state.objects) {
-      const link = el('a', { href: `#/objects/${encodeURIComponent(o.slug)}`, textContent: o.name });
-      body.append(el('tr', { className: 'object-row' },
-        el('td', {}, link), el('td', { className: 'slug', textContent: o.slug }),
-        el('td', { className: 'num', textContent: String(o.fields.length) }),
-        el('td', { className: 'num', textContent: String(o.count ?? '') })));
-    }
-    table.replaceChildren(el('caption', { className: 'visually-hidden', textContent: 'Objects' }), el('thead', {}, headRow), body);
-  };
+  const objectRow = (o) => el('tr', { className: 'object-row' },
+    el('td', {}, el('a', { href: objectHash(o.slug), textContent: o.name })),
+    el('td', { className: 'slug', textContent: o.slug }),
+    el('td', { className: 'num', textContent: String(o.fields.length) }),
+    el('td', { className: 'num', textContent: String(o.count ?? '') }));
+  const draw = () => fillTable(table, 'Objects', ['Object', 'Slug', 'Fields', 'Entries'], ctx.state.objects.map(objectRow));
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -69,7 +63,7 @@ function listScreen(page, ctx) {
     try {
       const created = await call('POST', '/api/objects', { name: name.control.value.trim() });
       await ctx.reloadLists();
-      ctx.navigate(`#/objects/${encodeURIComponent(created.slug)}`);
+      ctx.navigate(objectHash(created.slug));
     } catch (err) {
       name.error.textContent = err.message;
       name.control.focus();
@@ -85,14 +79,13 @@ function listScreen(page, ctx) {
 async function objectScreen(page, slug, ctx) {
   let object = await get(objectPath(slug));
   const title = el('h1', { textContent: object.name });
-  const crumbs = el('nav', { className: 'crumbs' }, el('a', { href: '#/objects', textContent: 'Objects and fields' }));
-  crumbs.setAttribute('aria-label', 'Breadcrumb');
+  const crumbs = el('nav', { className: 'crumbs', 'aria-label': 'Breadcrumb' },
+    el('a', { href: '#/objects', textContent: 'Objects and fields' }));
   const renameObject = button('Rename object', null, () => renameObjectDialog());
   const removeObject = button('Remove object', null, () => removeObjectDialog(), 'danger');
   const head = el('header', { className: 'toolbar' }, title, el('span', { className: 'total' }),
     el('div', { className: 'actions' }, renameObject, removeObject));
-  const problem = el('p', { id: 'fields-error', className: 'error' });
-  problem.setAttribute('role', 'alert');
+  const problem = el('p', { id: 'fields-error', className: 'error', role: 'alert' });
   const table = el('table', { className: 'admin-table fields-table' });
   const addForm = addFieldForm();
   page.append(crumbs, head, el('div', { className: 'admin-scroll' }, problem, table, addForm.root));
@@ -108,35 +101,31 @@ async function objectScreen(page, slug, ctx) {
     title.textContent = object.name;
     document.title = `${object.name} · kith`;
     head.querySelector('.total').textContent = `${object.slug} · ${object.count ?? 0} ${object.count === 1 ? 'entry' : 'entries'}`;
-    const headRow = el('tr', {}, ...['Field', 'Slug', 'Type', 'Options or target', ''].map((t, i) =>
-      el('th', { scope: 'col', textContent: t }, ...(i === 4 ? [el('span', { className: 'visually-hidden', textContent: 'Actions' })] : []))));
-    const body = el('tbody');
-    for (const f of object.fields) body.append(fieldRow(f));
-    table.replaceChildren(el('caption', { className: 'visually-hidden', textContent: `Fields of ${object.name}` }),
-      el('thead', {}, headRow), body);
+    fillTable(table, `Fields of ${object.name}`,
+      ['Field', 'Slug', 'Type', 'Options or target', el('span', { className: 'visually-hidden', textContent: 'Actions' })],
+      object.fields.map(fieldRow));
     addForm.refreshTargets();
   }
 
   function details(f) {
     if (f.type === 'relation') {
       const target = ctx.object(f.target);
-      return el('span', {}, '→ ', el('a', { href: `#/objects/${encodeURIComponent(f.target)}`, textContent: target?.name || f.target }));
+      return el('span', {}, '→ ', el('a', { href: objectHash(f.target), textContent: target?.name || f.target }));
     }
     if (f.options) return el('span', {}, ...f.options.map((o) => el('span', { className: 'chip', textContent: o })));
     return el('span');
   }
 
   function fieldRow(f) {
-    const nameCell = el('td', { className: 'field-name' }, f.name);
-    if (f.slug === object.label) nameCell.append(el('span', { className: 'badge', textContent: 'label' }));
-    const row = el('tr', { className: 'field-row' }, nameCell,
+    const nameCell = el('td', { className: 'field-name' }, f.name,
+      f.slug === object.label ? el('span', { className: 'badge', textContent: 'label' }) : null);
+    const row = el('tr', { className: 'field-row', 'data-slug': f.slug }, nameCell,
       el('td', { className: 'slug', textContent: f.slug }),
       el('td', { textContent: typeName(f.type) }),
       el('td', { className: 'details' }, details(f)),
       el('td', { className: 'row-actions' },
         button('Rename', `Rename field ${f.name}`, () => startRename(row, nameCell, f)),
         button('Remove', `Remove field ${f.name}`, () => removeField(f), 'danger')));
-    row.dataset.slug = f.slug;
     return row;
   }
 
@@ -144,22 +133,24 @@ async function objectScreen(page, slug, ctx) {
   // the input with what was typed.
   function startRename(row, cell, f) {
     problem.textContent = '';
-    const input = el('input', { type: 'text', value: f.name, autocomplete: 'off' });
-    input.setAttribute('aria-label', `New name for ${f.name}`);
-    const error = el('p', { className: 'error' });
-    error.setAttribute('role', 'alert');
+    const giveUp = () => { draw(); focusRow(f.slug, 'Rename'); };
+    const input = el('input', { type: 'text', value: f.name, autocomplete: 'off',
+      'aria-label': `New name for ${f.name}`, 'aria-describedby': 'rename-error' });
+    const error = el('p', { id: 'rename-error', className: 'error', role: 'alert' });
     const save = el('button', { type: 'submit', className: 'primary', textContent: 'Save' });
-    const cancel = button('Cancel', null, () => { draw(); focusRow(f.slug, 'Rename'); });
-    const form = el('form', { className: 'rename-form', noValidate: true }, input, save, cancel, error);
-    input.setAttribute('aria-describedby', 'rename-error');
-    error.id = 'rename-error';
+    const form = el('form', { className: 'rename-form', noValidate: true }, input, save, button('Cancel', null, giveUp), error);
     cell.replaceChildren(form);
     row.querySelector('.row-actions').replaceChildren();
-    input.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); draw(); focusRow(f.slug, 'Rename'); } });
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        giveUp();
+      }
+    });
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       try {
-        const fresh = await call('PATCH', `${objectPath(slug)}/fields/${encodeURIComponent(f.slug)}`, { name: input.value.trim() });
+        const fresh = await call('PATCH', fieldPath(slug, f.slug), { name: input.value.trim() });
         await changed(fresh);
         focusRow(f.slug, 'Rename');
       } catch (err) {
@@ -184,7 +175,7 @@ async function objectScreen(page, slug, ctx) {
       submitLabel: 'Remove field', danger: true,
       onSubmit: async () => {
         try {
-          await changed(await call('DELETE', `${objectPath(slug)}/fields/${encodeURIComponent(f.slug)}?force=true`));
+          await changed(await call('DELETE', `${fieldPath(slug, f.slug)}?force=true`));
         } catch (err) {
           // The server refuses some (the label, a field a view uses): say
           // why on the screen, where it stays after the dialog closes.
@@ -199,12 +190,12 @@ async function objectScreen(page, slug, ctx) {
     }
   }
 
-  async function renameObjectDialog() {
+  function renameObjectDialog() {
     const name = field('Name', el('input', { type: 'text', value: object.name, autocomplete: 'off' }));
-    const ok = await openDialog({
+    openDialog({
       title: `Rename ${object.name}`, body: [name.root], submitLabel: 'Rename',
       onSubmit: async () => changed(await call('PATCH', objectPath(slug), { name: name.control.value.trim() })),
-    }).done;
+    });
   }
 
   async function removeObjectDialog() {
@@ -236,23 +227,21 @@ async function objectScreen(page, slug, ctx) {
   // when the type takes them.
   function addFieldForm() {
     const name = field('Name', el('input', { type: 'text', id: 'new-field-name', autocomplete: 'off' }));
-    const type = el('select', { id: 'new-field-type' });
-    for (const [k, label] of TYPES) type.append(el('option', { value: k, textContent: label }));
+    const type = el('select', { id: 'new-field-type' }, ...options(TYPES));
     const typeField = field('Type', type);
-    const options = field('Options', el('input', { type: 'text', id: 'new-field-options', autocomplete: 'off',
+    const choices = field('Options', el('input', { type: 'text', id: 'new-field-options', autocomplete: 'off',
       placeholder: 'Gold, Silver, Bronze' }), 'Separated by commas.');
     const target = el('select', { id: 'new-field-target' });
     const targetField = field('Links to', target);
     const submit = el('button', { type: 'submit', className: 'primary', textContent: 'Add field' });
-    const error = el('p', { className: 'error', id: 'new-field-error' });
-    error.setAttribute('role', 'alert');
-    const form = el('form', { className: 'add-field', noValidate: true },
+    const error = el('p', { className: 'error', id: 'new-field-error', role: 'alert' });
+    const form = el('form', { className: 'add-field', noValidate: true, 'aria-label': 'Add field' },
       el('h2', { textContent: 'Add field' }),
-      el('div', { className: 'field-grid' }, name.root, typeField.root, options.root, targetField.root, el('div', { className: 'field submit' }, submit)),
+      el('div', { className: 'field-grid' }, name.root, typeField.root, choices.root, targetField.root,
+        el('div', { className: 'field submit' }, submit)),
       error);
-    form.setAttribute('aria-label', 'Add field');
     const showExtras = () => {
-      options.root.hidden = !hasOptions(type.value);
+      choices.root.hidden = !hasOptions(type.value);
       targetField.root.hidden = type.value !== 'relation';
     };
     type.addEventListener('change', showExtras);
@@ -262,12 +251,12 @@ async function objectScreen(page, slug, ctx) {
       error.textContent = '';
       const spec = { name: name.control.value.trim(), type: type.value };
       if (hasOptions(type.value))
-        spec.options = options.control.value.split(',').map((s) => s.trim()).filter(Boolean);
+        spec.options = choices.control.value.split(',').map((s) => s.trim()).filter(Boolean);
       if (type.value === 'relation') spec.to = target.value;
       try {
         await changed(await call('POST', `${objectPath(slug)}/fields`, spec));
         name.control.value = '';
-        options.control.value = '';
+        choices.control.value = '';
         name.control.focus();
       } catch (err) {
         error.textContent = err.message;
@@ -278,7 +267,7 @@ async function objectScreen(page, slug, ctx) {
       focus: () => name.control.focus(),
       refreshTargets() {
         const keep = target.value;
-        target.replaceChildren(...ctx.state.objects.map((o) => el('option', { value: o.slug, textContent: o.name })));
+        target.replaceChildren(...options(ctx.state.objects.map((o) => [o.slug, o.name])));
         if (keep) target.value = keep;
       },
     };

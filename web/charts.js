@@ -5,6 +5,7 @@
 // hidden table of the data for screen readers, a <title> tooltip on each
 // bar, point and slice, and colours from the CSS variables (.series-N in
 // dashboard.css), so it follows the light and dark themes.
+import { el } from './dom.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const PALETTE_SIZE = 8;      // .series-0 ... .series-7
@@ -14,12 +15,6 @@ const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumF
 
 export const CHART_KINDS = [['bar', 'Bar'], ['line', 'Line'], ['donut', 'Donut'],
   ['number', 'Number'], ['table', 'Table']];
-
-const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-};
 
 // An SVG element with attributes and children.
 function svg(tag, attrs = {}, ...children) {
@@ -44,8 +39,11 @@ const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + '…' : text
 
 // A message in place of a chart (no data, wrong shape, an error).
 export function chartMessage(text, { error = false } = {}) {
-  const p = el('p', { className: error ? 'chart-message error' : 'chart-message', textContent: text });
-  if (error) p.setAttribute('role', 'alert');
+  const p = el('p', { className: 'chart-message', textContent: text });
+  if (error) {
+    p.classList.add('error');
+    p.setAttribute('role', 'alert');
+  }
   return p;
 }
 
@@ -88,30 +86,19 @@ function summary(kindName, name, points) {
 
 // The data as a table (visible for the table chart, hidden otherwise).
 function dataTable(columns, rows, { hidden, caption }) {
-  const table = el('table', { className: hidden ? 'visually-hidden' : 'chart-table' });
-  if (caption) table.append(el('caption', { className: hidden ? '' : 'visually-hidden', textContent: caption }));
-  const head = el('tr');
-  columns.forEach((c, i) => head.append(el('th', { scope: 'col', textContent: c,
-    className: typeof rows[0]?.[i] === 'number' ? 'num' : '' })));
-  const body = el('tbody');
-  for (const r of rows) {
-    const tr = el('tr');
-    r.forEach((v) => {
-      const td = el('td', { textContent: v === null ? '' : formatValue(v) });
-      if (typeof v === 'number') td.className = 'num';
-      tr.append(td);
-    });
-    body.append(tr);
-  }
-  table.append(el('thead', {}, head), body);
-  return table;
+  const numClass = (v) => (typeof v === 'number' ? 'num' : '');
+  const head = el('tr', {}, ...columns.map((c, i) => el('th', { scope: 'col', textContent: c, className: numClass(rows[0]?.[i]) })));
+  const body = el('tbody', {}, ...rows.map((r) => el('tr', {},
+    ...r.map((v) => el('td', { textContent: v === null ? '' : formatValue(v), className: numClass(v) })))));
+  return el('table', { className: hidden ? 'visually-hidden' : 'chart-table' },
+    caption ? el('caption', { className: hidden ? '' : 'visually-hidden', textContent: caption }) : null,
+    el('thead', {}, head), body);
 }
 
 // An <svg role=img> of width w and height h with its accessible name.
 function chartSvg(w, h, label) {
-  const s = svg('svg', { viewBox: `0 0 ${w} ${h}`, role: 'img', 'aria-label': label,
+  return svg('svg', { viewBox: `0 0 ${w} ${h}`, role: 'img', 'aria-label': label,
     preserveAspectRatio: 'xMinYMin meet', class: 'chart-svg' });
-  return s;
 }
 
 // Horizontal bars: a label on the left, the bar, its value at its end,
@@ -210,13 +197,11 @@ function donutChart(points, name) {
   });
   s.append(svg('text', { x: C, y: C - 6, 'text-anchor': 'middle', class: 'donut-total' }, formatTick(total)),
     svg('text', { x: C, y: C + 14, 'text-anchor': 'middle', class: 'tick' }, 'total'));
-  const legend = el('ul', { className: 'legend' });
-  legend.setAttribute('aria-hidden', 'true'); // the hidden table says it all
-  points.forEach((p, i) => {
-    const swatch = el('span', { className: `swatch ${series(i)}` });
-    legend.append(el('li', {}, swatch, el('span', { className: 'legend-label', textContent: p.label, title: p.label }),
-      el('span', { className: 'legend-value', textContent: `${formatValue(p.value)} · ${pct(p.value)}` })));
-  });
+  // aria-hidden: the hidden table says it all.
+  const legend = el('ul', { className: 'legend', 'aria-hidden': 'true' }, ...points.map((p, i) => el('li', {},
+    el('span', { className: `swatch ${series(i)}` }),
+    el('span', { className: 'legend-label', textContent: p.label, title: p.label }),
+    el('span', { className: 'legend-value', textContent: `${formatValue(p.value)} · ${pct(p.value)}` }))));
   return el('div', { className: 'donut' }, s, legend);
 }
 
@@ -225,8 +210,7 @@ function numberChart(columns, rows, name) {
   const v = rows[0][0];
   const n = typeof v === 'number' ? v : Number(v);
   const text = v !== null && v !== '' && Number.isFinite(n) ? formatValue(n) : labelText(v);
-  const big = el('p', { className: 'big-number', textContent: text });
-  big.setAttribute('aria-label', `${name}: ${text}`);
+  const big = el('p', { className: 'big-number', textContent: text, 'aria-label': `${name}: ${text}` });
   return el('div', { className: 'number-chart' }, big, el('p', { className: 'hint', textContent: columns[0] || '' }));
 }
 

@@ -6,31 +6,21 @@
 // can be removed. Changes made anywhere re-run the panels' queries.
 import { ApiError, call, get } from './api.js';
 import { CHART_KINDS, chartMessage, drawChart } from './charts.js';
-import { field, openDialog } from './dialog.js';
+import { button, field, openDialog, options } from './dialog.js';
+import { el } from './dom.js';
 
 const REFRESH_DELAY_MS = 400;
 const PREVIEW_ROWS = 1000;
 
-const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-};
-
-const button = (text, label, onClick) => {
-  const b = el('button', { type: 'button', textContent: text });
-  if (label) b.setAttribute('aria-label', label);
-  b.addEventListener('click', onClick);
-  return b;
-};
+// The API path of report id (and of its data when rest is '/data').
+const reportPath = (id, rest = '') => `/api/reports/${id}${rest}`;
 
 // params: {} ; ctx: see app.js.
 export async function mount(root, params, ctx) {
-  const add = el('button', { type: 'button', className: 'primary', textContent: 'Add panel' });
+  const add = button('Add panel', null, () => editPanel(null), 'primary');
   const head = el('header', { className: 'toolbar' },
     el('h1', { textContent: 'Dashboard' }), el('div', { className: 'actions' }, add));
-  const status = el('p', { className: 'status' });
-  status.setAttribute('aria-live', 'polite');
+  const status = el('p', { className: 'status', 'aria-live': 'polite' });
   const grid = el('div', { className: 'panels' });
   root.append(head, el('div', { className: 'dash-scroll' }, grid, status));
 
@@ -42,7 +32,7 @@ export async function mount(root, params, ctx) {
   const fill = async (report, body) => {
     let chart;
     try {
-      const data = await get(`/api/reports/${report.id}/data`);
+      const data = await get(reportPath(report.id, '/data'));
       chart = drawChart(report.chart, data, report.name);
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return location.replace('/login');
@@ -53,16 +43,14 @@ export async function mount(root, params, ctx) {
 
   const panel = (report) => {
     const titleId = `panel-${report.id}-title`;
-    const body = el('div', { className: 'panel-body' });
-    body.setAttribute('aria-busy', 'true');
-    const section = el('section', { className: `panel panel-${report.chart}` },
+    const body = el('div', { className: 'panel-body', 'aria-busy': 'true' });
+    const section = el('section', { className: `panel panel-${report.chart}`,
+      'data-report-id': report.id, 'aria-labelledby': titleId },
       el('header', { className: 'panel-head' },
         el('h2', { id: titleId, textContent: report.name }),
         button('Edit', `Edit ${report.name}`, () => editPanel(report)),
         button('Remove', `Remove ${report.name}`, () => removePanel(report))),
       body);
-    section.dataset.reportId = report.id;
-    section.setAttribute('aria-labelledby', titleId);
     return { section, body, report };
   };
 
@@ -94,7 +82,7 @@ export async function mount(root, params, ctx) {
       title: 'Remove panel',
       body: [el('p', { textContent: `Remove “${report.name}” from the dashboard? Its query is deleted with it.` })],
       submitLabel: 'Remove', danger: true,
-      onSubmit: () => call('DELETE', `/api/reports/${report.id}`),
+      onSubmit: () => call('DELETE', reportPath(report.id)),
     }).done;
     if (!ok) return;
     await load();
@@ -102,7 +90,6 @@ export async function mount(root, params, ctx) {
     add.focus();
   };
 
-  add.addEventListener('click', () => editPanel(null));
   await load();
   return {
     onChanges() {
@@ -120,17 +107,14 @@ export async function mount(root, params, ctx) {
  */
 async function panelForm(report) {
   const title = field('Title', el('input', { type: 'text', id: 'panel-title', value: report?.name || '', autocomplete: 'off' }));
-  const sql = field('SELECT', el('textarea', { id: 'panel-sql', rows: 4, spellcheck: false, value: report?.sql || '' }),
-    'One read-only SELECT. For bar, line and donut charts the first column gives the labels and the second the values. Ctrl+Enter previews.');
-  sql.control.placeholder = "SELECT industry, count(*) FROM companies GROUP BY industry";
-  const chart = el('select', { id: 'panel-chart' });
-  for (const [k, label] of CHART_KINDS) chart.append(el('option', { value: k, textContent: label }));
+  const sql = field('SELECT', el('textarea', { id: 'panel-sql', rows: 4, spellcheck: false, value: report?.sql || '',
+    placeholder: 'SELECT industry, count(*) FROM companies GROUP BY industry' }),
+  'One read-only SELECT. For bar, line and donut charts the first column gives the labels and the second the values. Ctrl+Enter previews.');
+  const chart = el('select', { id: 'panel-chart' }, ...options(CHART_KINDS));
   chart.value = report?.chart || 'bar';
   const chartField = field('Chart', chart);
-  const preview = el('div', { className: 'panel-preview' });
-  preview.setAttribute('aria-live', 'polite');
-  preview.setAttribute('aria-label', 'Preview');
-  const previewButton = el('button', { type: 'button', textContent: 'Preview' });
+  const preview = el('div', { className: 'panel-preview', 'aria-live': 'polite', 'aria-label': 'Preview' });
+  const previewButton = button('Preview', null, () => runPreview());
 
   const clearErrors = () => { title.error.textContent = ''; sql.error.textContent = ''; };
 
@@ -153,7 +137,6 @@ async function panelForm(report) {
       previewButton.disabled = false;
     }
   };
-  previewButton.addEventListener('click', runPreview);
   sql.control.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
@@ -173,7 +156,7 @@ async function panelForm(report) {
       clearErrors();
       const spec = { name: title.control.value.trim(), sql: sql.control.value.trim(), chart: chart.value };
       try {
-        saved = report ? await call('PATCH', `/api/reports/${report.id}`, spec)
+        saved = report ? await call('PATCH', reportPath(report.id), spec)
           : await call('POST', '/api/reports', spec);
       } catch (e) {
         // The server's message beside the field it is about.

@@ -1,13 +1,9 @@
 // dialog.js: a modal form in a <dialog> (the dashboard's panel editor, the
 // objects screen's renames and confirmations): Tab stays inside, Escape
 // or Cancel closes it, Enter submits, and focus goes back to where it was.
-// A failed submit shows its message inside and keeps what was typed.
-
-const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-};
+// A failed submit shows its message inside and keeps what was typed. Also
+// the form pieces the dashboard and objects screens share: field, button.
+import { el } from './dom.js';
 
 let serial = 0;
 
@@ -23,15 +19,13 @@ export function openDialog({ title, body = [], submitLabel = 'Save', danger = fa
   onSubmit, className = '' }) {
   const id = `dialog-${++serial}`;
   const heading = el('h2', { id: `${id}-title`, textContent: title });
-  const error = el('p', { id: `${id}-error`, className: 'error dialog-error' });
-  error.setAttribute('role', 'alert');
+  const error = el('p', { id: `${id}-error`, className: 'error dialog-error', role: 'alert' });
   const submit = el('button', { type: 'submit', textContent: submitLabel, className: danger ? 'danger' : 'primary' });
   const cancel = el('button', { type: 'button', textContent: 'Cancel' });
   for (const b of extra) b.classList.add('dialog-extra');
   const buttons = el('div', { className: 'dialog-buttons' }, ...extra, cancel, submit);
   const form = el('form', { className: 'dialog-form', noValidate: true }, heading, ...body, error, buttons);
-  const dialog = el('dialog', { className: `form-dialog ${className}`.trim() }, form);
-  dialog.setAttribute('aria-labelledby', heading.id);
+  const dialog = el('dialog', { className: `form-dialog ${className}`.trim(), 'aria-labelledby': heading.id }, form);
   const opener = document.activeElement;
   document.body.append(dialog);
 
@@ -72,16 +66,21 @@ export function openDialog({ title, body = [], submitLabel = 'Save', danger = fa
 export function field(label, control, hint) {
   const id = control.id || `field-${++serial}`;
   control.id = id;
-  const error = el('p', { id: `${id}-error`, className: 'error field-error' });
-  error.setAttribute('aria-live', 'polite');
-  const described = [error.id];
-  const root = el('div', { className: 'field' }, el('label', { htmlFor: id, textContent: label }), control);
-  if (hint) {
-    const h = el('p', { id: `${id}-hint`, className: 'hint', textContent: hint });
-    root.append(h);
-    described.unshift(h.id);
-  }
-  control.setAttribute('aria-describedby', described.join(' '));
-  root.append(error);
+  const note = hint ? el('p', { id: `${id}-hint`, className: 'hint', textContent: hint }) : null;
+  const error = el('p', { id: `${id}-error`, className: 'error field-error', 'aria-live': 'polite' });
+  control.setAttribute('aria-describedby', [note?.id, error.id].filter(Boolean).join(' '));
+  const root = el('div', { className: 'field' }, el('label', { htmlFor: id, textContent: label }), control, note, error);
   return { root, control, error };
 }
+
+// A plain button that runs onClick; label: its aria-label when the text
+// alone would not say what it acts on.
+export function button(text, label, onClick, className = '') {
+  const b = el('button', { type: 'button', textContent: text, className });
+  if (label) b.setAttribute('aria-label', label);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+// The <option>s of [value, label] pairs.
+export const options = (pairs) => pairs.map(([value, label]) => el('option', { value, textContent: label }));

@@ -3,22 +3,13 @@
  * ({"id", "object", "name", "kind", "where", "sort", "columns",
  * "group_by", ...}); POST takes it as the body, PATCH the members to
  * change, and crm checks them all against the object (a bad filter is a
- * 422 with the filter's message).
+ * 422 with the filter's message). All but the list go through api_saved.c.
  */
 #include "http/http_int.h"
 
-/* Answer view id with status. */
-static void answer_view(struct crm *crm, struct http_resp *rs, int64_t id,
-                        int status)
-{
-    struct kith_err err = KITH_ERR_INIT;
-    struct jv *view = NULL;
-    int ret = crm_view_get(crm, id, &view, &err);
-    if (ret < 0)
-        return http_fail(rs, ret, &err);
-    http_json(rs, status, view);
-    jv_free(view);
-}
+static const struct http_saved views = {
+    "view", crm_view_get, crm_view_add, crm_view_update, crm_view_remove,
+};
 
 /* GET /api/views?object=: {"views": [...]}, by object then name. */
 void api_views_list(struct http_req *rq, struct http_resp *rs)
@@ -26,15 +17,15 @@ void api_views_list(struct http_req *rq, struct http_resp *rs)
     const char *object = http_query(rq, "object");
     struct kith_err err = KITH_ERR_INIT;
     struct crm *crm;
-    struct jv *views = NULL;
+    struct jv *list = NULL;
     int ret = http_crm(rq, &crm, &err);
     if (ret >= 0)
-        ret = crm_view_list(crm, object && *object ? object : NULL, &views,
+        ret = crm_view_list(crm, object && *object ? object : NULL, &list,
                             &err);
     if (ret < 0)
         return http_fail(rs, ret, &err);
     struct jv *j = jv_object();
-    jv_set_take(j, "views", views);
+    jv_set_take(j, "views", list);
     http_json(rs, 200, j);
     jv_free(j);
 }
@@ -42,71 +33,23 @@ void api_views_list(struct http_req *rq, struct http_resp *rs)
 /* GET /api/views/{id} */
 void api_view_get(struct http_req *rq, struct http_resp *rs)
 {
-    int64_t id = http_path_id(rq, rs, "view");
-    if (!id)
-        return;
-    struct kith_err err = KITH_ERR_INIT;
-    struct crm *crm;
-    int ret = http_crm(rq, &crm, &err);
-    if (ret < 0)
-        return http_fail(rs, ret, &err);
-    answer_view(crm, rs, id, 200);
+    http_saved_get(rq, rs, &views);
 }
 
 /* POST /api/views {"object", "name", ...}: 201 with the saved view. */
 void api_view_create(struct http_req *rq, struct http_resp *rs)
 {
-    struct jv *spec = http_body_object(rq, rs);
-    if (!spec)
-        return;
-    struct kith_err err = KITH_ERR_INIT;
-    struct crm *crm;
-    int64_t id = 0;
-    int ret = http_crm(rq, &crm, &err);
-    if (ret >= 0)
-        ret = crm_view_add(crm, spec, &id, &err);
-    jv_free(spec);
-    if (ret < 0)
-        return http_fail(rs, ret, &err);
-    answer_view(crm, rs, id, 201);
+    http_saved_create(rq, rs, &views);
 }
 
 /* PATCH /api/views/{id} {members to change}: 200 with the view. */
 void api_view_update(struct http_req *rq, struct http_resp *rs)
 {
-    int64_t id = http_path_id(rq, rs, "view");
-    if (!id)
-        return;
-    struct jv *spec = http_body_object(rq, rs);
-    if (!spec)
-        return;
-    struct kith_err err = KITH_ERR_INIT;
-    struct crm *crm;
-    int ret = http_crm(rq, &crm, &err);
-    if (ret >= 0)
-        ret = crm_view_update(crm, id, spec, &err);
-    jv_free(spec);
-    if (ret < 0)
-        return http_fail(rs, ret, &err);
-    answer_view(crm, rs, id, 200);
+    http_saved_update(rq, rs, &views);
 }
 
 /* DELETE /api/views/{id}: {"id", "deleted": true}. */
 void api_view_delete(struct http_req *rq, struct http_resp *rs)
 {
-    int64_t id = http_path_id(rq, rs, "view");
-    if (!id)
-        return;
-    struct kith_err err = KITH_ERR_INIT;
-    struct crm *crm;
-    int ret = http_crm(rq, &crm, &err);
-    if (ret >= 0)
-        ret = crm_view_remove(crm, id, &err);
-    if (ret < 0)
-        return http_fail(rs, ret, &err);
-    struct jv *j = jv_object();
-    jv_set_take(j, "id", jv_integer(id));
-    jv_set_take(j, "deleted", jv_boolean(true));
-    http_json(rs, 200, j);
-    jv_free(j);
+    http_saved_delete(rq, rs, &views);
 }

@@ -209,4 +209,30 @@ http_handler web_index, web_login_page, web_asset;
 http_handler api_views_list, api_view_get, api_view_create,
     api_view_update, api_view_delete;
 
+/* ---- api_saved.c: the by-id routes saved views and reports share ---- */
+/* The crm operations of one kind of saved thing; what names it in errors
+   ("no view '0': ..."). */
+struct http_saved {
+    const char *what;
+    int (*get)(struct crm *crm, int64_t id, struct jv **out,
+               struct kith_err *err);
+    int (*add)(struct crm *crm, const struct jv *spec, int64_t *id,
+               struct kith_err *err);
+    int (*update)(struct crm *crm, int64_t id, const struct jv *spec,
+                  struct kith_err *err);
+    int (*remove)(struct crm *crm, int64_t id, struct kith_err *err);
+};
+/* POST with the body as its spec: 201 with the saved thing. */
+void http_saved_create(struct http_req *rq, struct http_resp *rs,
+                       const struct http_saved *kind);
+/* GET :id: 200 with it. */
+void http_saved_get(struct http_req *rq, struct http_resp *rs,
+                    const struct http_saved *kind);
+/* PATCH :id with the members to change: 200 with it. */
+void http_saved_update(struct http_req *rq, struct http_resp *rs,
+                       const struct http_saved *kind);
+/* DELETE :id: {"id", "deleted": true}. */
+void http_saved_delete(struct http_req *rq, struct http_resp *rs,
+                       const struct http_saved *kind);
+
 #endif
