@@ -4,9 +4,10 @@
 // and Next (or PageUp / PageDown) change the month; arrows move between
 // days. Dragging an entry to another day changes its date (date fields).
 // The filter bar narrows the entries; "Save view" saves a calendar view.
-import { ApiError, call, get } from './api.js';
+import { ApiError, call, get, query } from './api.js';
+import { andWhere, announcer, fieldPicker, filterBar, saveViewForm, showWithFilter } from './controls.js';
+import { el, entryPath } from './dom.js';
 import { objectHeader } from './header.js';
-import { andWhere, announcer, el, entriesPath, fieldPicker, filterBar, saveViewForm } from './kanban.js';
 
 const MAX_PAGE = 1000;
 const MAX_PAGES = 10;          // entries fetched for one month: 10,000 at most
@@ -54,24 +55,16 @@ export async function mount(root, { object, view }, ctx) {
   const picker = fieldPicker('date-field', 'Date field', dates, state.field);
   head.actions.append(saveViewForm(object, ctx,
     () => ({ kind: 'calendar', group_by: state.field, where: state.where || undefined })));
-  const filter = filterBar(state.where);
-  const message = el('p', { id: 'board-error', className: 'error board-error' });
-  message.setAttribute('role', 'alert');
-  const monthTitle = el('h2', { id: 'month' });
-  monthTitle.setAttribute('aria-live', 'polite');
-  const button = (text, label, keys) => {
-    const b = el('button', { type: 'button', textContent: text });
-    b.setAttribute('aria-label', label);
-    if (keys) b.setAttribute('aria-keyshortcuts', keys);
-    return b;
-  };
+  const filter = filterBar(state.where, 'amount >= 10000 and company ~ acme');
+  const message = el('p', { id: 'board-error', className: 'error board-error', role: 'alert' });
+  const monthTitle = el('h2', { id: 'month', 'aria-live': 'polite' });
+  const button = (text, label, keys) => el('button', { type: 'button', textContent: text, 'aria-label': label,
+    ...(keys ? { 'aria-keyshortcuts': keys } : {}) });
   const prev = button('‹', 'Previous month', 'PageUp');
   const today = button('Today', 'Today');
   const next = button('›', 'Next month', 'PageDown');
   const bar = el('div', { className: 'cal-bar' }, monthTitle, prev, today, next, picker.root);
-  const grid = el('div', { id: 'calendar', className: 'calendar' });
-  grid.setAttribute('role', 'grid');
-  grid.setAttribute('aria-labelledby', 'month');
+  const grid = el('div', { id: 'calendar', className: 'calendar', role: 'grid', 'aria-labelledby': 'month' });
   const wrap = el('div', { className: 'cal-wrap' }, grid);
   const announce = announcer();
   root.append(head.root, filter.root, message, bar, wrap, announce.root);
@@ -87,7 +80,7 @@ export async function mount(root, { object, view }, ctx) {
     const entries = [];
     let cursor = null, pages = 0, total = 0;
     do {
-      const page = await get(entriesPath(object, { where, sort: `${f.slug},id`, limit: MAX_PAGE, cursor,
+      const page = await get(entryPath(object) + query({ where, sort: `${f.slug},id`, limit: MAX_PAGE, cursor,
         count: cursor ? 'false' : '' }));
       if (!cursor) total = page.total;
       entries.push(...page.entries);
@@ -118,20 +111,9 @@ export async function mount(root, { object, view }, ctx) {
     return true;
   };
 
-  const showError = (e) => {
-    if (e instanceof ApiError && e.status === 401) return location.replace('/login');
-    filter.error.textContent = e.message;
-  };
   // Load; a wrong filter keeps the grid and shows the server's message
   // (unless a later load took over).
-  const show = async () => {
-    const gen = state.generation + 1;
-    try {
-      if (await load()) filter.error.textContent = '';
-    } catch (e) {
-      if (gen === state.generation) showError(e);
-    }
-  };
+  const show = showWithFilter(filter, load, () => state.generation);
 
   // --- drawing ---
 
@@ -144,17 +126,11 @@ export async function mount(root, { object, view }, ctx) {
     const todayIso = isoDay(new Date());
     if (!state.focus || !state.focus.startsWith(isoDay(month).slice(0, 7)))
       state.focus = todayIso.startsWith(isoDay(month).slice(0, 7)) ? todayIso : isoDay(month);
-    const headRow = el('div', { className: 'cal-week cal-head' });
-    headRow.setAttribute('role', 'row');
-    for (const w of WEEKDAYS) {
-      const h = el('div', { textContent: w });
-      h.setAttribute('role', 'columnheader');
-      headRow.append(h);
-    }
+    const headRow = el('div', { className: 'cal-week cal-head', role: 'row' },
+      ...WEEKDAYS.map((w) => el('div', { textContent: w, role: 'columnheader' })));
     const rows = [headRow];
     for (let w = 0; w < weeks; w++) {
-      const row = el('div', { className: 'cal-week' });
-      row.setAttribute('role', 'row');
+      const row = el('div', { className: 'cal-week', role: 'row' });
       for (let i = 0; i < 7; i++) row.append(drawDay(addDays(start, w * 7 + i), month, todayIso));
       rows.push(row);
     }
@@ -167,16 +143,14 @@ export async function mount(root, { object, view }, ctx) {
   const drawDay = (date, month, todayIso) => {
     const iso = isoDay(date);
     const entries = state.byDay.get(iso) || [];
-    const cell = el('div', { className: 'day', tabIndex: iso === state.focus ? 0 : -1 });
-    cell.setAttribute('role', 'gridcell');
-    cell.dataset.date = iso;
+    const cell = el('div', { className: 'day', tabIndex: iso === state.focus ? 0 : -1, role: 'gridcell',
+      'data-date': iso });
     if (date.getMonth() !== month.getMonth()) cell.classList.add('outside');
     if (iso === todayIso) { cell.classList.add('today'); cell.setAttribute('aria-current', 'date'); }
     const count = entries.length ? `, ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}` : '';
     cell.dataset.title = dayName.format(date);
     cell.setAttribute('aria-label', cell.dataset.title + count);
-    const number = el('span', { className: 'day-number', textContent: String(date.getDate()) });
-    number.setAttribute('aria-hidden', 'true');
+    const number = el('span', { className: 'day-number', textContent: String(date.getDate()), 'aria-hidden': 'true' });
     cell.append(number, el('ul', { className: 'day-entries' }));
     dropDay(cell, iso);
     return cell;
@@ -192,8 +166,9 @@ export async function mount(root, { object, view }, ctx) {
       const shown = entries.length <= fit ? entries : entries.slice(0, fit - 1);
       list.replaceChildren(...shown.map((e) => el('li', {}, entryLink(e))));
       if (shown.length < entries.length) {
-        const more = el('button', { type: 'button', className: 'day-more', textContent: `+${entries.length - shown.length} more` });
-        more.setAttribute('aria-label', `${entries.length - shown.length} more on ${dayTitle(cell)}`);
+        const hidden = entries.length - shown.length;
+        const more = el('button', { type: 'button', className: 'day-more', textContent: `+${hidden} more`,
+          'aria-label': `${hidden} more on ${dayTitle(cell)}` });
         more.addEventListener('click', () => openDay(cell, entries, more));
         cell.append(more);
       }
@@ -202,9 +177,8 @@ export async function mount(root, { object, view }, ctx) {
 
   const entryLink = (e) => {
     const label = e[object.label] || `#${e.id}`;
-    const a = el('a', { href: `#/e/${encodeURIComponent(object.slug)}/${e.id}`, textContent: label, title: label });
-    a.dataset.id = String(e.id);
-    a.draggable = field().type === 'date';
+    const a = el('a', { href: `#/e/${encodeURIComponent(object.slug)}/${e.id}`, textContent: label, title: label,
+      'data-id': String(e.id), draggable: field().type === 'date' });
     a.addEventListener('dragstart', (ev) => {
       ev.dataTransfer.effectAllowed = 'move';
       ev.dataTransfer.setData('application/x-kith-entry', String(e.id));
@@ -216,13 +190,11 @@ export async function mount(root, { object, view }, ctx) {
   // Escape or × closes it and gives the focus back.
   const openDay = (cell, entries, opener) => {
     closeDay();
-    const close = el('button', { type: 'button', textContent: '×' });
-    close.setAttribute('aria-label', 'Close');
+    const close = el('button', { type: 'button', textContent: '×', 'aria-label': 'Close' });
     const title = el('span', { textContent: dayTitle(cell) });
     const list = el('ul', { className: 'day-entries' }, ...entries.map((e) => el('li', {}, entryLink(e))));
-    const pop = el('div', { className: 'day-popover' }, el('header', {}, title, close), list);
-    pop.setAttribute('role', 'dialog');
-    pop.setAttribute('aria-label', title.textContent);
+    const pop = el('div', { className: 'day-popover', role: 'dialog', 'aria-label': title.textContent },
+      el('header', {}, title, close), list);
     const width = Math.max(cell.offsetWidth, 240);
     pop.style.left = `${Math.min(cell.offsetLeft, grid.clientWidth - width)}px`;
     pop.style.top = `${cell.offsetTop}px`;
@@ -278,7 +250,7 @@ export async function mount(root, { object, view }, ctx) {
       e.preventDefault();
       message.textContent = '';
       try {
-        await call('PATCH', `/api/objects/${encodeURIComponent(object.slug)}/entries/${id}`, { [state.field]: iso });
+        await call('PATCH', entryPath(object, id), { [state.field]: iso });
         announce.say(`Moved to ${dayTitle(cell)}`);
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) return location.replace('/login');

@@ -1,23 +1,12 @@
 // cells.js: how one value of each field type is shown in a table cell
 // (read-only): relations by their label, multi_select as chips, booleans
 // as a check mark, dates as <time>, money and numbers aligned right.
+import { el } from './dom.js';
 
 const money = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
-function chip(text) {
-  const s = document.createElement('span');
-  s.className = 'chip';
-  s.textContent = text;
-  return s;
-}
-
-function link(href, text) {
-  const a = document.createElement('a');
-  a.href = href;
-  a.textContent = text;
-  a.rel = 'noopener noreferrer';
-  return a;
-}
+const chip = (text) => el('span', { className: 'chip', textContent: text });
+const link = (href, text) => el('a', { href, textContent: text, rel: 'noopener noreferrer' });
 
 // Fill cell (an element) with value of field ({slug, type, ...}).
 export function renderCell(cell, field, value) {
@@ -33,22 +22,15 @@ export function renderCell(cell, field, value) {
   case 'select':
     cell.append(chip(value));
     break;
-  case 'boolean': {
-    const s = document.createElement('span');
-    s.textContent = value ? '✓' : '✗';
-    s.setAttribute('aria-label', value ? 'yes' : 'no');
-    s.className = value ? 'yes' : 'no';
-    cell.append(s);
+  case 'boolean':
+    cell.append(el('span', { className: value ? 'yes' : 'no', textContent: value ? '✓' : '✗',
+      'aria-label': value ? 'yes' : 'no' }));
     break;
-  }
   case 'date':
-  case 'datetime': {
-    const t = document.createElement('time');
-    t.dateTime = value;
-    t.textContent = field.type === 'date' ? value : value.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-    cell.append(t);
+  case 'datetime':
+    cell.append(el('time', { dateTime: value,
+      textContent: field.type === 'date' ? value : value.replace('T', ' ').replace(/\.\d+Z$/, 'Z') }));
     break;
-  }
   case 'currency':
   case 'number':
     cell.textContent = typeof value === 'number' ? money.format(value) : String(value);

@@ -18,6 +18,7 @@
 // showEditorError(editor, message): the server's message beside it; the
 //   editor stays open with what was typed, and the next commit is sent.
 import { get, query } from './api.js';
+import { el, entryPath, quoteValue } from './dom.js';
 
 const RELATION_LIMIT = 8;
 const SEARCH_DELAY_MS = 150;
@@ -26,12 +27,6 @@ const INPUT_TYPE = { email: 'email', url: 'url', phone: 'tel', number: 'number',
 
 let editorCount = 0;
 const labelFields = new Map(); // target object slug -> promise of its label field
-
-const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-};
 
 // The comparable form of a value, so that {id, label} and its id match.
 const keyOf = (field, v) => {
@@ -43,10 +38,8 @@ const keyOf = (field, v) => {
 
 export function createEditor(field, value, { onCommit, onCancel }) {
   const id = `editor-${++editorCount}`;
-  const root = el('div', { className: `editor editor-${field.type}` });
-  root.dataset.field = field.slug;
-  const error = el('p', { id: `${id}-error`, className: 'editor-error' });
-  error.setAttribute('role', 'alert');
+  const root = el('div', { className: `editor editor-${field.type}`, 'data-field': field.slug });
+  const error = el('p', { id: `${id}-error`, className: 'editor-error', role: 'alert' });
   const start = keyOf(field, value);
   let sent = start;
   let closed = false;
@@ -173,16 +166,11 @@ function checkbox(s, value) {
 // The list part of the pickers: a filter box with a listbox under it.
 // options: [{value, label, selected}]; the active one moves with the arrows.
 function pickerList(s, { multi, placeholder }) {
-  const list = el('ul', { id: `${s.id}-list`, className: 'picker-list' });
-  list.setAttribute('role', 'listbox');
-  list.setAttribute('aria-label', s.field.name);
+  const list = el('ul', { id: `${s.id}-list`, className: 'picker-list', role: 'listbox', 'aria-label': s.field.name });
   if (multi) list.setAttribute('aria-multiselectable', 'true');
   const input = el('input', { type: 'text', className: 'editor-input picker-filter', autocomplete: 'off',
-    spellcheck: false, placeholder });
-  input.setAttribute('role', 'combobox');
-  input.setAttribute('aria-expanded', 'true');
-  input.setAttribute('aria-controls', list.id);
-  input.setAttribute('aria-autocomplete', 'list');
+    spellcheck: false, placeholder, role: 'combobox', 'aria-expanded': 'true', 'aria-controls': list.id,
+    'aria-autocomplete': 'list' });
   const picker = { input, list, items: [], active: -1 };
   picker.setActive = (i) => {
     const n = picker.items.length;
@@ -197,9 +185,8 @@ function pickerList(s, { multi, placeholder }) {
   picker.render = (options, onPick) => {
     list.replaceChildren();
     picker.items = options.map((o, i) => {
-      const li = el('li', { id: `${s.id}-opt-${i}`, className: o.extra ? 'picker-option picker-extra' : 'picker-option' });
-      li.setAttribute('role', 'option');
-      li.setAttribute('aria-selected', String(Boolean(o.selected)));
+      const li = el('li', { id: `${s.id}-opt-${i}`, className: o.extra ? 'picker-option picker-extra' : 'picker-option',
+        role: 'option', 'aria-selected': String(Boolean(o.selected)) });
       if (multi && !o.extra) li.append(el('span', { className: 'picker-box', ariaHidden: 'true' }));
       li.append(el('span', { textContent: o.label }));
       li.option = o;
@@ -212,6 +199,13 @@ function pickerList(s, { multi, placeholder }) {
     if (!options.length) list.append(el('li', { className: 'picker-empty', textContent: 'No match' }));
     picker.setActive(0);
   };
+  // Enter picks the active option: onPick(option).
+  picker.pickOnEnter = (onPick) => input.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    const li = picker.items[picker.active];
+    if (li) onPick(li.option);
+  });
   input.addEventListener('keydown', (e) => {
     if (e.key === 'ArrowDown') { e.preventDefault(); picker.setActive(picker.active + 1); }
     else if (e.key === 'ArrowUp') { e.preventDefault(); picker.setActive(picker.active - 1); }
@@ -236,13 +230,7 @@ function selectPicker(s, value) {
     if (current >= 0 && !f) picker.setActive(current);
   };
   picker.input.addEventListener('input', show);
-  picker.input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      const li = picker.items[picker.active];
-      if (li) pick(li.option);
-    }
-  });
+  picker.pickOnEnter(pick);
   s.onLeave = () => s.cancel();
   show();
   return picker.input;
@@ -291,8 +279,6 @@ function labelField(target) {
   return labelFields.get(target);
 }
 
-const quoted = (text) => `"${text.replace(/["\\]/g, '\\$&')}"`;
-
 // relation: a search box over the target's entries by their label field.
 function relationPicker(s, value) {
   const picker = pickerList(s, { multi: false, placeholder: 'Search…' });
@@ -306,8 +292,8 @@ function relationPicker(s, value) {
     const text = picker.input.value.trim();
     try {
       const label = await labelField(target);
-      const where = text && text !== value?.label ? `${label} ~ ${quoted(text)}` : '';
-      const page = await get(`/api/objects/${encodeURIComponent(target)}/entries` +
+      const where = text && text !== value?.label ? `${label} ~ ${quoteValue(text)}` : '';
+      const page = await get(entryPath(target) +
         query({ where, sort: label, limit: RELATION_LIMIT, count: 'false' }));
       if (n !== asked) return;
       const opts = page.entries.map((e) => ({ value: e.id, label: e[label] ?? `#${e.id}`, selected: e.id === value?.id }));
@@ -322,13 +308,7 @@ function relationPicker(s, value) {
     clearTimeout(timer);
     timer = setTimeout(search, SEARCH_DELAY_MS);
   });
-  picker.input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      const li = picker.items[picker.active];
-      if (li) pick(li.option);
-    }
-  });
+  picker.pickOnEnter(pick);
   s.onLeave = () => { clearTimeout(timer); s.cancel(); };
   search();
   return picker.input;

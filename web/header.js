@@ -2,12 +2,7 @@
 // calendar): the title, the entry count, the tabs between the three
 // layouts (kanban only when the object has a select field, calendar only
 // when it has a date field) and a place for the screen's own buttons.
-
-const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-};
+import { el } from './dom.js';
 
 export const hasKanban = (object) => object.fields.some((f) => f.type === 'select');
 export const hasCalendar = (object) => object.fields.some((f) => f.type === 'date' || f.type === 'datetime');
@@ -17,10 +12,8 @@ export const hasCalendar = (object) => object.fields.some((f) => f.type === 'dat
 // total.textContent, put buttons into actions.
 export function objectHeader(object, kind, view) {
   const title = el('h1', { id: 'title', textContent: view ? `${object.name} · ${view.name}` : object.name });
-  const total = el('span', { id: 'total', className: 'total' });
-  total.setAttribute('aria-live', 'polite');
-  const tabs = el('nav', { className: 'tabs' });
-  tabs.setAttribute('aria-label', 'Layout');
+  const total = el('span', { id: 'total', className: 'total', 'aria-live': 'polite' });
+  const tabs = el('nav', { className: 'tabs', 'aria-label': 'Layout' });
   const slug = encodeURIComponent(object.slug);
   const layouts = [['table', 'Table', `#/o/${slug}`]];
   if (hasKanban(object)) layouts.push(['kanban', 'Kanban', `#/o/${slug}/kanban`]);

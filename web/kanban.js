@@ -5,119 +5,19 @@
 // column, or press Alt+Left / Alt+Right on a focused card, to change its
 // value (optimistic; a failed save puts the card back and shows the
 // server's message). The filter bar narrows the board; "Save view" saves
-// it as a kanban view. Also exports the filter bar and the save-view form
-// that calendar.js shares.
+// it as a kanban view. The column sums: kanban-sums.js.
 import { ApiError, call, get, query } from './api.js';
 import { renderCell } from './cells.js';
+import { andWhere, announcer, fieldPicker, filterBar, saveViewForm, showWithFilter } from './controls.js';
+import { el, entryPath, quoteValue } from './dom.js';
 import { objectHeader } from './header.js';
+import { MAX_PAGE, SUM_PAGES, sumKeyOf, sumFieldOf, sumOfColumn, sumsByColumn } from './kanban-sums.js';
 
 const PAGE = 20;            // cards per column per request
-const MAX_PAGE = 1000;      // the API's largest page
-const SUM_PAGES = 20;       // pages read to sum a filtered column (20,000 entries)
-const FILTER_DELAY_MS = 250;
 const CARD_FIELDS = 3;      // fields shown under a card's label
-
-export const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-};
 
 const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 const formatNumber = (n) => number.format(n);
-
-// A value quoted for the filter language.
-const quoteValue = (v) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-
-// The user's filter and a condition of the screen's own, both applying.
-export const andWhere = (where, cond) => (where ? `(${where}) and ${cond}` : cond);
-
-export const entriesPath = (object, params) =>
-  `/api/objects/${encodeURIComponent(object.slug)}/entries` + query(params);
-
-// The filter bar of the table, for the board and the calendar:
-// {root, input, error, onChange(fn)} where fn gets the trimmed text after a
-// pause in typing.
-export function filterBar(initial) {
-  const input = el('input', { id: 'filter', type: 'text', spellcheck: false, autocomplete: 'off',
-    placeholder: 'amount >= 10000 and company ~ acme', value: initial || '' });
-  input.setAttribute('aria-describedby', 'filter-error');
-  const error = el('p', { id: 'filter-error', className: 'error' });
-  error.setAttribute('role', 'status');
-  error.setAttribute('aria-live', 'polite');
-  const root = el('div', { className: 'filterbar' },
-    el('label', { htmlFor: 'filter', textContent: 'Filter' }), input, error);
-  let timer = 0;
-  return {
-    root, input, error,
-    onChange(fn) {
-      input.addEventListener('input', () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => fn(input.value.trim()), FILTER_DELAY_MS);
-      });
-    },
-    stop() { clearTimeout(timer); },
-  };
-}
-
-// A labelled <select> of fields: {root, select}.
-export function fieldPicker(id, label, fields, current) {
-  const select = el('select', { id });
-  for (const f of fields) select.append(el('option', { value: f.slug, textContent: f.name }));
-  select.value = current;
-  const root = el('span', { className: 'picker' }, el('label', { htmlFor: id, textContent: label }), select);
-  return { root, select };
-}
-
-// "Save view": a button that opens a name field; Enter or Save posts the
-// view that body() describes, Escape cancels; the server's message shows
-// beside the field. Opens the new view when saved.
-export function saveViewForm(object, ctx, body) {
-  const open = el('button', { type: 'button', className: 'save-view', textContent: 'Save view' });
-  const name = el('input', { type: 'text', id: 'view-name', placeholder: 'View name', autocomplete: 'off' });
-  name.setAttribute('aria-label', 'View name');
-  name.setAttribute('aria-describedby', 'view-error');
-  const save = el('button', { type: 'submit', textContent: 'Save' });
-  const cancel = el('button', { type: 'button', textContent: 'Cancel' });
-  const error = el('span', { id: 'view-error', className: 'error' });
-  error.setAttribute('role', 'alert');
-  const form = el('form', { className: 'view-form', hidden: true }, name, save, cancel, error);
-  const root = el('span', { className: 'view-save' }, open, form);
-  const close = () => { form.hidden = true; open.hidden = false; error.textContent = ''; open.focus(); };
-  open.addEventListener('click', () => { open.hidden = true; form.hidden = false; name.focus(); });
-  cancel.addEventListener('click', close);
-  form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); close(); } });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    save.disabled = true;
-    try {
-      const view = await call('POST', '/api/views', { object: object.slug, name: name.value.trim(), ...body() });
-      await ctx.reloadLists();
-      ctx.toast(`Saved view ${view.name}`);
-      ctx.navigate(`#/v/${view.id}`);
-    } catch (err) {
-      error.textContent = err.message;
-      name.focus();
-    } finally {
-      save.disabled = false;
-    }
-  });
-  return root;
-}
-
-// A visually hidden live region for announcements (moves, months).
-export function announcer() {
-  const region = el('div', { className: 'visually-hidden' });
-  region.setAttribute('aria-live', 'assertive');
-  return { root: region, say: (text) => { region.textContent = text; } };
-}
-
-// The field whose sum a column shows: the first currency field, else a
-// number field named amount.
-function sumFieldOf(object) {
-  return object.fields.find((f) => f.type === 'currency')
-    || object.fields.find((f) => f.type === 'number' && f.slug === 'amount') || null;
-}
 
 // The fields a card shows under its label: relations, the sum field, dates.
 function cardFieldsOf(object, groupSlug, sumField) {
@@ -125,8 +25,6 @@ function cardFieldsOf(object, groupSlug, sumField) {
     (f.type === 'relation' || f === sumField || f.type === 'date' || f.type === 'datetime');
   return object.fields.filter(useful).slice(0, CARD_FIELDS);
 }
-
-const sqlName = (s) => `"${String(s).replace(/"/g, '""')}"`;
 
 // params: {object, view}; ctx: see app.js.
 export async function mount(root, { object, view }, ctx) {
@@ -150,11 +48,10 @@ export async function mount(root, { object, view }, ctx) {
   const picker = fieldPicker('group-by', 'Columns', selects, state.groupBy);
   head.actions.append(picker.root, saveViewForm(object, ctx,
     () => ({ kind: 'kanban', group_by: state.groupBy, where: state.where || undefined })));
-  const filter = filterBar(state.where);
-  const message = el('p', { id: 'board-error', className: 'error board-error' });
-  message.setAttribute('role', 'alert');
-  const board = el('div', { id: 'board', className: 'board' });
-  board.setAttribute('aria-label', `${object.name} by ${selects.find((f) => f.slug === state.groupBy).name}`);
+  const filter = filterBar(state.where, 'amount >= 10000 and company ~ acme');
+  const message = el('p', { id: 'board-error', className: 'error board-error', role: 'alert' });
+  const board = el('div', { id: 'board', className: 'board',
+    'aria-label': `${object.name} by ${selects.find((f) => f.slug === state.groupBy).name}` });
   const hint = el('p', { className: 'status', textContent:
     'Drag a card to another column, or press Alt+← / Alt+→ on a focused one. Arrows move, Enter opens.' });
   const announce = announcer();
@@ -171,34 +68,6 @@ export async function mount(root, { object, view }, ctx) {
     return specs;
   };
 
-  // Sums over all the entries of each column, unfiltered: one GROUP BY.
-  const sumsBySql = async () => {
-    const g = sqlName(state.groupBy);
-    const sql = `SELECT ${g}, sum(${sqlName(sumField.slug)}) FROM ${sqlName(object.slug)} GROUP BY ${g}`;
-    const res = await call('POST', '/api/sql', { sql });
-    const sums = new Map();
-    for (const [v, s] of res.rows) {
-      const key = v === null || v === '' ? 'none' : `v:${String(v).toLowerCase()}`;
-      sums.set(key, (sums.get(key) || 0) + (Number(s) || 0));
-    }
-    return sums;
-  };
-
-  // The sum of a filtered column: its loaded cards when they are all of
-  // it, else read the column's pages (count=false) up to SUM_PAGES.
-  const sumByPages = async (column) => {
-    if (column.entries.length >= column.total)
-      return { sum: column.entries.reduce((s, e) => s + (Number(e[sumField.slug]) || 0), 0), complete: true };
-    let sum = 0, cursor = null, pages = 0;
-    do {
-      const page = await get(entriesPath(object, { where: column.where, sort: 'id',
-        limit: MAX_PAGE, cursor, count: 'false' }));
-      for (const e of page.entries) sum += Number(e[sumField.slug]) || 0;
-      cursor = page.next_cursor;
-    } while (cursor && ++pages < SUM_PAGES);
-    return { sum, complete: !cursor };
-  };
-
   // Load every column (first cards, totals, sums) and draw the board;
   // false when a later load or a drag made this one moot. Throws the
   // server's error (a wrong filter) and keeps the board shown.
@@ -208,17 +77,17 @@ export async function mount(root, { object, view }, ctx) {
     const columns = await Promise.all(columnSpecs().map(async (spec) => {
       const cw = andWhere(where, spec.cond);
       const limit = Math.min(MAX_PAGE, Math.max(PAGE, state.loaded.get(spec.key) || 0));
-      const page = await get(entriesPath(object, { where: cw, sort: state.sort, limit }));
+      const page = await get(entryPath(object) + query({ where: cw, sort: state.sort, limit }));
       return { ...spec, where: cw, entries: page.entries, total: page.total, cursor: page.next_cursor,
         sum: 0, sumComplete: true };
     }));
     if (sumField) {
       if (!where) {
-        const sums = await sumsBySql();
-        for (const c of columns) c.sum = sums.get(c.value === null ? 'none' : `v:${c.value.toLowerCase()}`) || 0;
+        const sums = await sumsByColumn(object, state.groupBy, sumField);
+        for (const c of columns) c.sum = sums.get(sumKeyOf(c.value)) || 0;
       } else {
         await Promise.all(columns.map(async (c) => {
-          const { sum, complete } = await sumByPages(c);
+          const { sum, complete } = await sumOfColumn(object, c, sumField);
           Object.assign(c, { sum, sumComplete: complete });
         }));
       }
@@ -231,20 +100,8 @@ export async function mount(root, { object, view }, ctx) {
     return true;
   };
 
-  const showError = (e) => {
-    if (e instanceof ApiError && e.status === 401) return location.replace('/login');
-    filter.error.textContent = e.message;
-  };
-
   // Load; a wrong filter keeps the board and shows the server's message.
-  const show = async () => {
-    const gen = state.generation + 1;
-    try {
-      if (await load()) filter.error.textContent = '';
-    } catch (e) {
-      if (gen === state.generation) showError(e);
-    }
-  };
+  const show = showWithFilter(filter, load, () => state.generation);
 
   // Reload after a change elsewhere: keeps the scroll positions and the
   // focused card; waits while a move is in flight.
@@ -300,18 +157,13 @@ export async function mount(root, { object, view }, ctx) {
     const title = el('h2', { id: `${id}-title`, textContent: c.label });
     c.countEl = el('span', { className: 'column-count' });
     c.sumEl = sumField ? el('span', { className: 'column-sum' }) : null;
-    const headEl = el('header', { className: 'column-head' }, title, c.countEl);
-    if (c.sumEl) headEl.append(c.sumEl);
-    c.list = el('ul', { className: 'cards' });
-    c.list.dataset.key = c.key;
-    c.list.setAttribute('aria-labelledby', title.id);
-    for (const e of c.entries) c.list.append(drawCard(e, fields));
+    const headEl = el('header', { className: 'column-head' }, title, c.countEl, c.sumEl);
+    c.list = el('ul', { className: 'cards', 'data-key': c.key, 'aria-labelledby': title.id },
+      ...c.entries.map((e) => drawCard(e, fields)));
     c.more = el('button', { type: 'button', className: 'more' });
     c.more.addEventListener('click', () => loadMore(c, fields));
-    c.section = el('section', { className: 'column' }, headEl, c.list, c.more);
-    c.section.dataset.key = c.key;
-    c.section.dataset.value = c.value ?? '';
-    c.section.setAttribute('aria-labelledby', title.id);
+    c.section = el('section', { className: 'column', 'data-key': c.key, 'data-value': c.value ?? '',
+      'aria-labelledby': title.id }, headEl, c.list, c.more);
     dropTarget(c);
     return c.section;
   };
@@ -321,15 +173,13 @@ export async function mount(root, { object, view }, ctx) {
     const label = entry[object.label];
     const link = el('a', { href, className: 'card-title', textContent: label || `#${entry.id}`,
       tabIndex: -1, draggable: false });
-    const card = el('li', { className: 'card', tabIndex: 0, draggable: true }, link);
-    card.dataset.id = String(entry.id);
-    card.setAttribute('aria-keyshortcuts', 'Alt+ArrowLeft Alt+ArrowRight');
+    const card = el('li', { className: 'card', tabIndex: 0, draggable: true, 'data-id': String(entry.id),
+      'aria-keyshortcuts': 'Alt+ArrowLeft Alt+ArrowRight' }, link);
     for (const f of fields) {
       const v = entry[f.slug];
       if (v === null || v === undefined || v === '') continue;
-      const cell = el('span');
+      const cell = el('span', { title: f.name });
       renderCell(cell, f, v);
-      cell.title = f.name;
       card.append(cell);
     }
     card.addEventListener('keydown', (e) => cardKey(e, card));
@@ -352,7 +202,7 @@ export async function mount(root, { object, view }, ctx) {
     if (!c.cursor) return;
     c.more.disabled = true;
     try {
-      const page = await get(entriesPath(object, { where: c.where, sort: state.sort, limit: PAGE,
+      const page = await get(entryPath(object) + query({ where: c.where, sort: state.sort, limit: PAGE,
         cursor: c.cursor, count: 'false' }));
       c.entries.push(...page.entries);
       c.cursor = page.next_cursor;
@@ -416,8 +266,7 @@ export async function mount(root, { object, view }, ctx) {
     if (state.generation !== state.drawn) { state.generation += 1; state.reloadAgain = true; }
     const label = entry[object.label] || `#${id}`;
     try {
-      const saved = await call('PATCH', `/api/objects/${encodeURIComponent(object.slug)}/entries/${id}`,
-        { [state.groupBy]: to.value });
+      const saved = await call('PATCH', entryPath(object, id), { [state.groupBy]: to.value });
       Object.assign(entry, saved);
       announce.say(`Moved ${label} to ${to.label}`);
     } catch (e) {

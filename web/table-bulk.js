@@ -4,16 +4,8 @@
 // through the change log; and the bar that shows over the table while rows
 // are selected ("N selected: Set field… / Delete").
 import { call, get } from './api.js';
+import { el, entryPath } from './dom.js';
 import { createEditor, showEditorError } from './editors.js';
-
-const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-};
-
-const entryPath = (object, id) =>
-  `/api/objects/${encodeURIComponent(object.slug)}/entries/${id}`;
 
 const plural = (n, object) => (n === 1 ? '1 entry' : `${n} ${object.name.toLowerCase()}`);
 
@@ -84,15 +76,13 @@ async function setField(table, ctx, ids, field, value) {
 
 // The bar shown while rows are selected. Returns {root, update(ids)}.
 export function selectionBar(table, ctx) {
-  const count = el('span', { className: 'bulk-count' });
-  count.setAttribute('aria-live', 'polite');
+  const count = el('span', { className: 'bulk-count', 'aria-live': 'polite' });
   const setButton = el('button', { type: 'button', textContent: 'Set field…' });
   const slot = el('div', { className: 'bulk-editor' });
   const del = el('button', { type: 'button', className: 'danger', textContent: 'Delete' });
   const clear = el('button', { type: 'button', textContent: 'Clear selection' });
-  const root = el('div', { className: 'bulk-bar', hidden: true }, count, setButton, slot, del, clear);
-  root.setAttribute('role', 'toolbar');
-  root.setAttribute('aria-label', 'Selected rows');
+  const root = el('div', { className: 'bulk-bar', hidden: true, role: 'toolbar', 'aria-label': 'Selected rows' },
+    count, setButton, slot, del, clear);
   let ids = [];
 
   const closeEditor = () => {

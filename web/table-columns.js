@@ -4,12 +4,7 @@
 // saved view on screen, PATCH /api/views/{id}, or a new one by name,
 // POST /api/views).
 import { call } from './api.js';
-
-const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-};
+import { el } from './dom.js';
 
 // A disclosure: button toggles panel; Escape closes it and focuses the
 // button; a click outside closes it.
@@ -36,10 +31,8 @@ function disclosure(button, panel, onOpen) {
 export function columnsMenu(object, getColumns, onChange) {
   const button = el('button', { type: 'button', textContent: 'Columns' });
   const list = el('ul', { className: 'columns-list' });
-  const panel = el('div', { id: 'columns-menu', className: 'popover columns-menu', hidden: true },
-    el('p', { className: 'popover-title', textContent: 'Columns' }), list);
-  panel.setAttribute('role', 'dialog');
-  panel.setAttribute('aria-label', 'Columns');
+  const panel = el('div', { id: 'columns-menu', className: 'popover columns-menu', hidden: true,
+    role: 'dialog', 'aria-label': 'Columns' }, el('p', { className: 'popover-title', textContent: 'Columns' }), list);
 
   // Every field: the shown ones first in their order, then the others.
   const order = () => {
@@ -54,13 +47,13 @@ export function columnsMenu(object, getColumns, onChange) {
   };
   const render = (fields = order(), shown = new Set(getColumns())) => {
     list.replaceChildren(...fields.map((f, i) => {
-      const box = el('input', { type: 'checkbox', checked: shown.has(f.slug), id: `column-${f.slug}` });
-      box.setAttribute('aria-keyshortcuts', 'Alt+ArrowUp Alt+ArrowDown');
+      const box = el('input', { type: 'checkbox', checked: shown.has(f.slug), id: `column-${f.slug}`,
+        'aria-keyshortcuts': 'Alt+ArrowUp Alt+ArrowDown' });
       const label = el('label', { htmlFor: box.id, textContent: f.name });
-      const up = el('button', { type: 'button', className: 'move-up', textContent: '↑', disabled: i === 0 });
-      up.setAttribute('aria-label', `Move ${f.name} up`);
-      const down = el('button', { type: 'button', className: 'move-down', textContent: '↓', disabled: i === fields.length - 1 });
-      down.setAttribute('aria-label', `Move ${f.name} down`);
+      const up = el('button', { type: 'button', className: 'move-up', textContent: '↑', disabled: i === 0,
+        'aria-label': `Move ${f.name} up` });
+      const down = el('button', { type: 'button', className: 'move-down', textContent: '↓',
+        disabled: i === fields.length - 1, 'aria-label': `Move ${f.name} down` });
       const move = (by, focusWhat) => {
         const j = i + by;
         if (j < 0 || j >= fields.length) return;
@@ -80,9 +73,7 @@ export function columnsMenu(object, getColumns, onChange) {
       });
       up.addEventListener('click', () => move(-1, i - 1 === 0 ? '.move-down' : '.move-up'));
       down.addEventListener('click', () => move(1, i + 1 === fields.length - 1 ? '.move-up' : '.move-down'));
-      const li = el('li', {}, box, label, up, down);
-      li.dataset.field = f.slug;
-      return li;
+      return el('li', { 'data-field': f.slug }, box, label, up, down);
     }));
   };
   disclosure(button, panel, () => { render(); list.querySelector('input')?.focus(); });
@@ -111,15 +102,13 @@ export function saveViewControls(object, view, ctx, getState) {
   }
   const asNew = el('button', { type: 'button', textContent: view ? 'Save as…' : 'Save view' });
   const name = el('input', { type: 'text', id: 'view-name', autocomplete: 'off', required: true });
-  const error = el('p', { className: 'error', id: 'view-name-error' });
-  error.setAttribute('role', 'alert');
+  const error = el('p', { className: 'error', id: 'view-name-error', role: 'alert' });
   name.setAttribute('aria-describedby', error.id);
   const form = el('form', { className: 'save-view-form' },
     el('label', { htmlFor: name.id, textContent: 'View name' }), name,
     el('button', { type: 'submit', textContent: 'Save' }), error);
-  const panel = el('div', { id: 'save-view', className: 'popover save-view', hidden: true }, form);
-  panel.setAttribute('role', 'dialog');
-  panel.setAttribute('aria-label', 'Save as a new view');
+  const panel = el('div', { id: 'save-view', className: 'popover save-view', hidden: true,
+    role: 'dialog', 'aria-label': 'Save as a new view' }, form);
   disclosure(asNew, panel, () => { error.textContent = ''; name.focus(); });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

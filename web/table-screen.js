@@ -5,39 +5,30 @@
 // editable entries table (table.js); header sort; a reload when a change
 // to this object comes in (an open editor survives it).
 import { ApiError, call, get, query } from './api.js';
+import { filterBar } from './controls.js';
+import { el, entryPath } from './dom.js';
 import { objectHeader } from './header.js';
 import { EntriesTable } from './table.js';
 import { deleteEntries, selectionBar } from './table-bulk.js';
 import { columnsMenu, saveViewControls } from './table-columns.js';
 
-const FILTER_DELAY_MS = 250;
-
-const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-};
-
 // The form that adds an entry by its label field. onCreated(entry).
 function newEntryForm(object, onCreated, onClose) {
   const labelField = object.fields.find((f) => f.slug === object.label) || object.fields[0];
-  const input = el('input', { type: 'text', id: 'new-entry-label', autocomplete: 'off', required: true });
-  const error = el('p', { id: 'new-entry-error', className: 'error' });
-  error.setAttribute('role', 'alert');
-  input.setAttribute('aria-describedby', error.id);
+  const input = el('input', { type: 'text', id: 'new-entry-label', autocomplete: 'off', required: true,
+    'aria-describedby': 'new-entry-error' });
+  const error = el('p', { id: 'new-entry-error', className: 'error', role: 'alert' });
   const cancel = el('button', { type: 'button', textContent: 'Cancel' });
-  const form = el('form', { className: 'new-entry', hidden: true },
+  const form = el('form', { className: 'new-entry', hidden: true, 'aria-label': `New entry in ${object.name}` },
     el('strong', { textContent: 'New entry' }), el('label', { htmlFor: input.id, textContent: labelField.name }),
     input, el('button', { type: 'submit', textContent: 'Add' }), cancel, error);
-  form.setAttribute('aria-label', `New entry in ${object.name}`);
   const close = () => { form.hidden = true; error.textContent = ''; onClose(); };
   cancel.addEventListener('click', close);
   form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); close(); } });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
-      const entry = await call('POST', `/api/objects/${encodeURIComponent(object.slug)}/entries`,
-        { [labelField.slug]: input.value });
+      const entry = await call('POST', entryPath(object), { [labelField.slug]: input.value });
       form.hidden = true;
       input.value = '';
       error.textContent = '';
@@ -54,24 +45,13 @@ function newEntryForm(object, onCreated, onClose) {
 // params: {object, view}; ctx: see app.js.
 export async function mount(root, { object, view }, ctx) {
   const head = objectHeader(object, 'table', view);
-  const filter = el('input', { id: 'filter', type: 'text', spellcheck: false, autocomplete: 'off',
-    placeholder: 'status = Lead and tags ~ vip', value: view?.where || '' });
-  filter.setAttribute('aria-describedby', 'filter-error');
-  const filterError = el('p', { id: 'filter-error', className: 'error' });
-  filterError.setAttribute('role', 'status');
-  filterError.setAttribute('aria-live', 'polite');
-  const filterbar = el('div', { className: 'filterbar' },
-    el('label', { htmlFor: 'filter', textContent: 'Filter' }), filter, filterError);
-  const header = el('div', { id: 'header', className: 'row header' });
-  header.setAttribute('role', 'row');
-  const thead = el('div', { className: 'thead' }, header);
-  thead.setAttribute('role', 'rowgroup');
-  const spacer = el('div', { id: 'spacer', className: 'spacer' });
-  spacer.setAttribute('role', 'rowgroup');
-  const viewport = el('div', { id: 'viewport', className: 'table', tabIndex: 0 }, thead, spacer);
-  viewport.setAttribute('aria-label', `${object.name}: arrows move, Enter edits, Space selects, Delete deletes, N adds`);
-  const status = el('p', { id: 'status', className: 'status' });
-  status.setAttribute('aria-live', 'polite');
+  const filter = filterBar(view?.where, 'status = Lead and tags ~ vip');
+  const header = el('div', { id: 'header', className: 'row header', role: 'row' });
+  const thead = el('div', { className: 'thead', role: 'rowgroup' }, header);
+  const spacer = el('div', { id: 'spacer', className: 'spacer', role: 'rowgroup' });
+  const viewport = el('div', { id: 'viewport', className: 'table', tabIndex: 0,
+    'aria-label': `${object.name}: arrows move, Enter edits, Space selects, Delete deletes, N adds` }, thead, spacer);
+  const status = el('p', { id: 'status', className: 'status', 'aria-live': 'polite' });
 
   const state = { where: view?.where || '', sort: view?.sort || '',
     columns: view?.columns || object.fields.map((f) => f.slug) };
@@ -87,9 +67,7 @@ export async function mount(root, { object, view }, ctx) {
   const adder = newEntryForm(object, (entry) => table.addPinned(entry), () => table.focusActive());
 
   const showError = (e) => {
-    if (e.message === 'superseded') return;
-    if (e instanceof ApiError && e.status === 401) return location.replace('/login');
-    filterError.textContent = e.message;
+    if (e.message !== 'superseded') filter.showError(e);
   };
 
   const exportLink = el('a', { className: 'button', textContent: 'Export', download: `${object.slug}.csv` });
@@ -102,7 +80,7 @@ export async function mount(root, { object, view }, ctx) {
   const show = async () => {
     try {
       await table.show({ object, where: state.where, sort: state.sort, columns: state.columns });
-      filterError.textContent = '';
+      filter.error.textContent = '';
       updateExport();
     } catch (e) {
       showError(e);
@@ -115,8 +93,7 @@ export async function mount(root, { object, view }, ctx) {
     show();
   };
 
-  const newButton = el('button', { type: 'button', textContent: 'New' });
-  newButton.setAttribute('aria-keyshortcuts', 'N');
+  const newButton = el('button', { type: 'button', textContent: 'New', 'aria-keyshortcuts': 'N' });
   newButton.addEventListener('click', () => adder.open());
   const columns = columnsMenu(object, () => state.columns, (slugs) => { state.columns = slugs; show(); });
   const saving = saveViewControls(object, view, ctx,
@@ -124,15 +101,10 @@ export async function mount(root, { object, view }, ctx) {
   head.actions.append(newButton, columns.button, ...saving.buttons, exportLink, columns.panel, saving.panel);
   updateExport();
 
-  root.append(head.root, filterbar, adder.form, bar.root, viewport, status);
-
-  let filterTimer = 0;
-  filter.addEventListener('input', () => {
-    clearTimeout(filterTimer);
-    filterTimer = setTimeout(() => {
-      state.where = filter.value.trim();
-      show();
-    }, FILTER_DELAY_MS);
+  root.append(head.root, filter.root, adder.form, bar.root, viewport, status);
+  filter.onChange((where) => {
+    state.where = where;
+    show();
   });
 
   // An entry added here and deleted elsewhere leaves the top of the
@@ -140,7 +112,7 @@ export async function mount(root, { object, view }, ctx) {
   const unpinDeleted = async (changes) => {
     const ids = changes.filter((c) => c.op === 'delete' && table.pinned.some((e) => e.id === c.entry_id))
       .map((c) => c.entry_id);
-    await Promise.all(ids.map((id) => get(`/api/objects/${encodeURIComponent(object.slug)}/entries/${id}`)
+    await Promise.all(ids.map((id) => get(entryPath(object, id))
       .catch((e) => { if (e instanceof ApiError && e.status === 404) table.unpin([id]); })));
   };
 
@@ -152,6 +124,6 @@ export async function mount(root, { object, view }, ctx) {
       table.deselect(mine.filter((c) => c.op === 'delete').map((c) => c.entry_id));
       unpinDeleted(mine).then(() => table.refresh()).catch(showError);
     },
-    unmount() { clearTimeout(filterTimer); table.destroy(); },
+    unmount() { filter.stop(); table.destroy(); },
   };
 }

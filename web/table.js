@@ -9,27 +9,19 @@
 // on the way load in the background (1000 at a time when far behind)
 // while placeholders stand in for the rows.
 //
-// The grid: one cell is active (arrows, Home/End, PageUp/PageDown move
-// it); Enter, F2 or a double click opens its editor (editors.js) over the
-// cell; Enter commits (PATCH), Tab commits and moves right, Escape
-// cancels. The editor sits in the spacer, not in a row, so that a refresh
-// redraws the rows under it without losing what is typed. Space, a row's
-// checkbox, Ctrl/Shift-click select rows; Delete asks the screen to
-// delete them (onDelete); N asks for a new entry (onNew).
-import { call, get, query } from './api.js';
+// The grid (the active cell, keys, clicks, selection) is table-grid.js;
+// the editor over a cell is table-editing.js; the column widths are
+// table-layout.js.
+import { get, query } from './api.js';
 import { renderCell } from './cells.js';
-import { createEditor, showEditorError } from './editors.js';
+import { el, entryPath } from './dom.js';
+import { cellEditing } from './table-editing.js';
+import { activeCell, rowSelection } from './table-grid.js';
+import { ROW_HEIGHT, columnLeft, columnsTemplate } from './table-layout.js';
 
-const ROW_HEIGHT = 32;   // px; matches .row in style.css
 const PAGE = 200;        // entries per request
 const CATCH_UP = 1000;   // entries per request while far behind the view
 const OVERSCAN = 8;      // rows drawn above and below the view
-const CHECK_WIDTH = 36;  // px; the selection column
-const EDITOR_MIN_WIDTH = 240;
-
-const WIDTH = { text: 220, email: 240, url: 220, relation: 180, multi_select: 220,
-  select: 140, date: 140, datetime: 190, number: 110, currency: 120, boolean: 90, phone: 160 };
-const widthOf = (f) => WIDTH[f.type] || 160;
 
 export class EntriesTable {
   // onTotal(n), onStatus(text), onSelection(ids), onDelete(ids), onNew(),
@@ -92,9 +84,7 @@ export class EntriesTable {
 
   async fetchPage(object, where, sort, cursor, first, limit = PAGE) {
     const gen = first ? ++this.generation : this.generation;
-    const path = `/api/objects/${encodeURIComponent(object.slug)}/entries` +
-      query({ where, sort, limit, cursor, count: first ? '' : 'false' });
-    const page = await get(path);
+    const page = await get(entryPath(object) + query({ where, sort, limit, cursor, count: first ? '' : 'false' }));
     if (gen !== this.generation) throw new Error('superseded');
     return page;
   }
@@ -112,7 +102,7 @@ export class EntriesTable {
   }
 
   redrawAll(refocus, keepScroll = true) {
-    for (const el of this.drawn.values()) el.remove();
+    for (const row of this.drawn.values()) row.remove();
     this.drawn.clear();
     if (!keepScroll) this.viewport.scrollTop = 0;
     this.viewport.setAttribute('aria-rowcount', String((this.total ?? this.rows.length) + 1));
@@ -136,8 +126,8 @@ export class EntriesTable {
       this.rows.push(...page.entries.filter((e) => !pinned.has(e.id)));
       this.nextCursor = page.next_cursor;
       // Placeholders of rows now loaded give way to the rows.
-      for (const [i, el] of this.drawn)
-        if (i < this.rows.length && el.classList.contains('placeholder')) { el.remove(); this.drawn.delete(i); }
+      for (const [i, row] of this.drawn)
+        if (i < this.rows.length && row.classList.contains('placeholder')) { row.remove(); this.drawn.delete(i); }
       this.onStatus('');
       this.schedule();
     } catch (e) {
@@ -147,52 +137,25 @@ export class EntriesTable {
     }
   }
 
-  columnsTemplate() {
-    return [`${CHECK_WIDTH}px`, ...this.fields.map((f) => `${widthOf(f)}px`)].join(' ');
-  }
-
-  // The left edge of field column col, in px.
-  columnLeft(col) {
-    return this.fields.slice(0, col).reduce((x, f) => x + widthOf(f), CHECK_WIDTH);
-  }
-
   drawHeader() {
     this.header.replaceChildren();
-    this.header.style.gridTemplateColumns = this.columnsTemplate();
+    this.header.style.gridTemplateColumns = columnsTemplate(this.fields);
     // The rows are absolutely placed: the spacer gets their width.
-    this.spacer.style.width = `${this.columnLeft(this.fields.length)}px`;
+    this.spacer.style.width = `${columnLeft(this.fields, this.fields.length)}px`;
     this.viewport.setAttribute('aria-colcount', String(this.fields.length + 1));
-    const all = document.createElement('input');
-    all.type = 'checkbox';
-    all.id = 'select-all';
-    all.setAttribute('aria-label', 'Select all loaded rows');
+    const all = el('input', { type: 'checkbox', id: 'select-all', 'aria-label': 'Select all loaded rows' });
     all.addEventListener('change', () => this.selectAll(all.checked));
     this.selectAllBox = all;
     this.syncSelectAll();
-    const check = document.createElement('div');
-    check.setAttribute('role', 'columnheader');
-    check.className = 'cell check';
-    check.append(all);
-    this.header.append(check);
+    this.header.append(el('div', { role: 'columnheader', className: 'cell check' }, all));
     const [key, desc] = this.sort.startsWith('-') ? [this.sort.slice(1), true] : [this.sort, false];
     for (const f of this.fields) {
-      const th = document.createElement('div');
-      th.setAttribute('role', 'columnheader');
-      th.className = 'cell';
       const order = f.slug === key ? (desc ? 'descending' : 'ascending') : 'none';
-      th.setAttribute('aria-sort', order);
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = f.name;
-      b.dataset.field = f.slug;
-      const arrow = document.createElement('span');
-      arrow.className = 'arrow';
-      arrow.setAttribute('aria-hidden', 'true');
-      arrow.textContent = order === 'ascending' ? '▲' : order === 'descending' ? '▼' : '';
-      b.append(arrow);
+      const arrow = el('span', { className: 'arrow', 'aria-hidden': 'true',
+        textContent: order === 'ascending' ? '▲' : order === 'descending' ? '▼' : '' });
+      const b = el('button', { type: 'button', textContent: f.name, 'data-field': f.slug }, arrow);
       b.addEventListener('click', () => this.onSort && this.onSort(f.slug, order));
-      th.append(b);
-      this.header.append(th);
+      this.header.append(el('div', { role: 'columnheader', className: 'cell', 'aria-sort': order }, b));
     }
   }
 
@@ -216,59 +179,40 @@ export class EntriesTable {
     const top = Math.max(0, this.viewport.scrollTop - this.header.offsetHeight);
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(n, Math.ceil((top + this.viewport.clientHeight) / ROW_HEIGHT) + OVERSCAN);
-    for (const [i, el] of this.drawn)
-      if (i < first || i >= last) { el.remove(); this.drawn.delete(i); }
-    const template = this.columnsTemplate();
+    for (const [i, row] of this.drawn)
+      if (i < first || i >= last) { row.remove(); this.drawn.delete(i); }
+    const template = columnsTemplate(this.fields);
     for (let i = first; i < last; i++) {
       if (this.drawn.has(i)) continue;
-      const el = i < this.rows.length ? this.drawRow(this.rows[i], i, template) : this.drawPlaceholder(i);
-      this.drawn.set(i, el);
-      this.spacer.append(el);
+      const row = i < this.rows.length ? this.drawRow(this.rows[i], i, template) : this.drawPlaceholder(i);
+      this.drawn.set(i, row);
+      this.spacer.append(row);
     }
     if (last + PAGE / 2 >= this.rows.length) this.loadMore(last);
   }
 
   drawPlaceholder(i) {
-    const row = document.createElement('div');
-    row.className = 'row placeholder';
-    row.setAttribute('role', 'row');
-    row.setAttribute('aria-rowindex', String(i + 2));
-    row.setAttribute('aria-busy', 'true');
+    const row = el('div', { className: 'row placeholder', role: 'row', 'aria-rowindex': String(i + 2),
+      'aria-busy': 'true' });
     row.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
     return row;
   }
 
   drawRow(entry, i, template) {
-    const row = document.createElement('div');
     const selected = this.selected.has(entry.id);
-    row.className = selected ? 'row selected' : 'row';
-    row.setAttribute('role', 'row');
-    row.setAttribute('aria-rowindex', String(i + 2));
-    row.setAttribute('aria-selected', String(selected));
-    row.dataset.id = entry.id;
+    const row = el('div', { className: selected ? 'row selected' : 'row', role: 'row',
+      'aria-rowindex': String(i + 2), 'aria-selected': String(selected), 'data-id': entry.id });
     row.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
     row.style.gridTemplateColumns = template;
-    const check = document.createElement('div');
-    check.setAttribute('role', 'gridcell');
-    check.className = 'cell check';
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.tabIndex = -1;
-    box.checked = selected;
-    box.setAttribute('aria-label', `Select ${this.labelOf(entry)}`);
-    check.append(box);
-    row.append(check);
+    const box = el('input', { type: 'checkbox', tabIndex: -1, checked: selected,
+      'aria-label': `Select ${this.labelOf(entry)}` });
+    row.append(el('div', { role: 'gridcell', className: 'cell check' }, box));
     this.fields.forEach((f, c) => {
-      const cell = document.createElement('div');
+      const cell = el('div', { role: 'gridcell', 'aria-colindex': String(c + 2), 'data-field': f.slug, tabIndex: -1 });
       renderCell(cell, f, entry[f.slug]);
       // One tab stop for the whole grid: links in cells are for the mouse.
       for (const a of cell.querySelectorAll('a')) a.tabIndex = -1;
-      cell.setAttribute('role', 'gridcell');
-      cell.setAttribute('aria-colindex', String(c + 2));
-      cell.dataset.field = f.slug;
-      const active = i === this.active.row && c === this.active.col;
-      cell.tabIndex = -1;
-      if (active) cell.classList.add('active');
+      if (i === this.active.row && c === this.active.col) cell.classList.add('active');
       row.append(cell);
     });
     return row;
@@ -285,172 +229,10 @@ export class EntriesTable {
     const old = this.drawn.get(i);
     if (!old) return;
     const hadFocus = old.contains(document.activeElement);
-    const row = this.drawRow(this.rows[i], i, this.columnsTemplate());
+    const row = this.drawRow(this.rows[i], i, columnsTemplate(this.fields));
     old.replaceWith(row);
     this.drawn.set(i, row);
     if (hadFocus) this.focusActive();
-  }
-
-  // ---- the grid: the active cell and the keys ----
-
-  cellOf(target) {
-    const cell = target.closest?.('.row [role=gridcell]');
-    const row = cell?.parentElement;
-    if (!row || !this.spacer.contains(row)) return null;
-    const i = Number(row.getAttribute('aria-rowindex')) - 2;
-    return { row: i, col: [...row.children].indexOf(cell) - 1, cell };
-  }
-
-  cellElement(row, col) {
-    return this.drawn.get(row)?.children[col + 1] || null;
-  }
-
-  cellHasFocus() {
-    const a = document.activeElement;
-    return Boolean(a && a.closest?.('.row') && this.spacer.contains(a));
-  }
-
-  // Scroll so that the active cell shows, draw, and focus it.
-  focusActive() {
-    if (!this.rows.length || !this.fields?.length) return;
-    const { row, col } = this.active;
-    const vp = this.viewport;
-    const head = this.header.offsetHeight;
-    const top = row * ROW_HEIGHT;
-    if (top < vp.scrollTop) vp.scrollTop = top;
-    else if (top + ROW_HEIGHT + head > vp.scrollTop + vp.clientHeight) vp.scrollTop = top + ROW_HEIGHT + head - vp.clientHeight;
-    const left = this.columnLeft(col);
-    const right = left + widthOf(this.fields[col]);
-    if (left - CHECK_WIDTH < vp.scrollLeft) vp.scrollLeft = Math.max(0, left - CHECK_WIDTH);
-    else if (right > vp.scrollLeft + vp.clientWidth) vp.scrollLeft = right - vp.clientWidth;
-    this.draw();
-    for (const el of this.spacer.querySelectorAll('.cell.active')) el.classList.remove('active');
-    const cell = this.cellElement(row, col);
-    if (cell) {
-      cell.classList.add('active');
-      cell.focus({ preventScroll: true });
-    }
-  }
-
-  setActive(row, col, focus = true) {
-    this.active = {
-      row: Math.max(0, Math.min(row, this.rows.length - 1)),
-      col: Math.max(0, Math.min(col, this.fields.length - 1)),
-    };
-    if (focus) this.focusActive();
-  }
-
-  pageRows() {
-    return Math.max(1, Math.floor((this.viewport.clientHeight - this.header.offsetHeight) / ROW_HEIGHT) - 1);
-  }
-
-  // Keys on a cell (or on the table itself, which stands for its active cell).
-  onKey(e) {
-    const onCell = e.target.closest?.('.row') && !this.header.contains(e.target);
-    if (this.editing?.box.contains(e.target) || !(onCell || e.target === this.viewport) || !this.rows.length) return;
-    const { row, col } = this.active;
-    const moves = {
-      ArrowUp: [row - 1, col], ArrowDown: [row + 1, col], ArrowLeft: [row, col - 1], ArrowRight: [row, col + 1],
-      Home: [e.ctrlKey ? 0 : row, 0], End: [e.ctrlKey ? this.rows.length - 1 : row, this.fields.length - 1],
-      PageUp: [row - this.pageRows(), col], PageDown: [row + this.pageRows(), col],
-    };
-    if (moves[e.key] && !e.altKey && !e.metaKey) {
-      e.preventDefault();
-      this.setActive(...moves[e.key]);
-      if (e.shiftKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) this.extendSelection(row, this.active.row);
-      return;
-    }
-    if ((e.key === 'Enter' || e.key === 'F2') && !e.ctrlKey && !e.metaKey) {
-      e.preventDefault();
-      this.openEditor(row, col);
-    } else if (e.key === ' ') {
-      e.preventDefault();
-      this.toggleRow(row);
-    } else if (e.key === 'Delete' || (e.key === 'Backspace' && (e.metaKey || e.ctrlKey))) {
-      e.preventDefault();
-      const ids = this.selected.size ? [...this.selected] : [this.rows[row]?.id].filter(Boolean);
-      if (ids.length) this.onDelete?.(ids);
-    } else if ((e.key === 'n' || e.key === 'N') && !e.ctrlKey && !e.metaKey && !e.altKey) {
-      e.preventDefault();
-      this.onNew?.();
-    } else if (e.key === 'Escape' && this.selected.size) {
-      this.clearSelection();
-    }
-  }
-
-  onClick(e) {
-    if (this.editing?.box.contains(e.target)) return;
-    const at = this.cellOf(e.target);
-    if (!at) return;
-    if (at.col < 0) {
-      // The checkbox column: a click toggles; Shift extends. The row's
-      // cell takes the focus, so that Space goes on with the same row.
-      if (e.shiftKey && this.anchor !== null) this.extendSelection(this.anchor, at.row);
-      else this.toggleRow(at.row);
-      this.setActive(at.row, this.active.col);
-      return;
-    }
-    this.setActive(at.row, at.col, false);
-    if (e.shiftKey && this.anchor !== null) this.extendSelection(this.anchor, at.row);
-    else if (e.ctrlKey || e.metaKey) this.toggleRow(at.row);
-    if (!e.target.closest('a')) this.focusActive();
-  }
-
-  // ---- selection ----
-
-  toggleRow(i) {
-    const entry = this.rows[i];
-    if (!entry) return;
-    if (this.selected.has(entry.id)) this.selected.delete(entry.id);
-    else this.selected.add(entry.id);
-    this.anchor = i;
-    this.selectionChanged();
-  }
-
-  extendSelection(from, to) {
-    const [a, b] = from < to ? [from, to] : [to, from];
-    for (let i = a; i <= b; i++) if (this.rows[i]) this.selected.add(this.rows[i].id);
-    this.anchor = to;
-    this.selectionChanged();
-  }
-
-  selectAll(on) {
-    if (on) for (const e of this.rows) this.selected.add(e.id);
-    else this.selected.clear();
-    this.selectionChanged();
-  }
-
-  clearSelection() {
-    this.selected.clear();
-    this.selectionChanged();
-  }
-
-  // Entries deleted elsewhere leave the selection.
-  deselect(ids) {
-    if (ids.some((id) => this.selected.has(id))) {
-      for (const id of ids) this.selected.delete(id);
-      this.selectionChanged();
-    }
-  }
-
-  selectionChanged() {
-    for (const [i, row] of this.drawn) {
-      if (i >= this.rows.length) continue;
-      const on = this.selected.has(this.rows[i].id);
-      row.classList.toggle('selected', on);
-      row.setAttribute('aria-selected', String(on));
-      row.querySelector('.check input').checked = on;
-    }
-    this.syncSelectAll();
-    this.onSelection?.([...this.selected]);
-  }
-
-  // The header's box: checked when every loaded row is selected, mixed
-  // when some are.
-  syncSelectAll() {
-    const n = this.selected.size;
-    this.selectAllBox.checked = n > 0 && n >= this.rows.length;
-    this.selectAllBox.indeterminate = n > 0 && n < this.rows.length;
   }
 
   // ---- changes made here ----
@@ -504,87 +286,10 @@ export class EntriesTable {
     this.selectionChanged();
   }
 
-  // ---- the editor over a cell ----
-
-  openEditor(row, col) {
-    const entry = this.rows[row];
-    const field = this.fields[col];
-    if (!entry || !field) return;
-    this.closeEditor(false);
-    this.setActive(row, col);
-    const box = document.createElement('div');
-    box.className = 'cell-editor';
-    const editing = { id: entry.id, slug: field.slug, box, move: 0 };
-    const editor = createEditor(field, entry[field.slug], {
-      onCommit: (value) => this.save(editing, value),
-      onCancel: () => this.finishEdit(editing),
-    });
-    editing.editor = editor;
-    box.append(editor);
-    box.addEventListener('keydown', (e) => {
-      if (e.key !== 'Tab') return;
-      e.preventDefault();
-      editing.move = e.shiftKey ? -1 : 1;
-      editor.editorSession.onLeave?.();
-    });
-    this.editing = editing;
-    this.spacer.append(box);
-    this.placeEditor();
-    editor.focus();
-  }
-
-  // Put the editor over its entry's cell (the row may have moved).
-  placeEditor() {
-    const ed = this.editing;
-    if (!ed) return;
-    const i = this.rows.findIndex((e) => e.id === ed.id);
-    const col = this.fields.findIndex((f) => f.slug === ed.slug);
-    if (i < 0 || col < 0) return;
-    const f = this.fields[col];
-    ed.box.style.top = `${i * ROW_HEIGHT}px`;
-    ed.box.style.left = `${this.columnLeft(col)}px`;
-    ed.box.style.width = `${Math.max(widthOf(f), f.type === 'text' || f.type === 'email' || f.type === 'url' || f.type === 'phone' ? widthOf(f) : EDITOR_MIN_WIDTH)}px`;
-    if (this.active.row !== i && this.editing) this.active = { row: i, col };
-  }
-
-  async save(editing, value) {
-    const path = `/api/objects/${encodeURIComponent(this.object.slug)}/entries/${editing.id}`;
-    editing.box.classList.add('saving');
-    try {
-      const entry = await call('PATCH', path, { [editing.slug]: value });
-      editing.box.classList.remove('saving');
-      this.updateEntry(entry);
-      this.finishEdit(editing);
-    } catch (e) {
-      editing.box.classList.remove('saving');
-      if (e.status === 401) return location.replace('/login');
-      editing.move = 0;
-      if (editing.box.isConnected) showEditorError(editing.editor, e.message);
-    }
-  }
-
-  // Close the editor; focus its cell (or the next one after Tab) unless
-  // the focus has gone somewhere else on purpose.
-  finishEdit(editing) {
-    if (this.editing !== editing) return;
-    const had = editing.box.contains(document.activeElement) || editing.move !== 0;
-    this.closeEditor(false);
-    const i = this.rows.findIndex((e) => e.id === editing.id);
-    const col = this.fields.findIndex((f) => f.slug === editing.slug);
-    if (i >= 0 && col >= 0) this.setActive(i, col + editing.move, false);
-    if (had) this.focusActive();
-    else requestAnimationFrame(() => { if (document.activeElement === document.body) this.focusActive(); });
-  }
-
-  closeEditor() {
-    if (!this.editing) return;
-    this.editing.editor.close();
-    this.editing.box.remove();
-    this.editing = null;
-  }
-
   destroy() {
     cancelAnimationFrame(this.frame);
     this.closeEditor();
   }
 }
+
+Object.assign(EntriesTable.prototype, activeCell, rowSelection, cellEditing);
