@@ -149,7 +149,7 @@ test('markdown: hostile input stays text and runs nothing', async () => {
 
 test('the SSE parser: events torn anywhere, CRLF split, multi-line data, comments', async () => {
   const events = await page.evaluate(async () => {
-    const { sseParser } = await import('/assets/chat.js');
+    const { sseParser } = await import('/assets/sse.js');
     const got = [];
     const feed = sseParser((name, data) => got.push([name, data]));
     const stream = ': ping\r\nevent: text\r\ndata: {"text":"Zo\u00eb"}\r\n\r\nevent: tool_call\ndata: line one\ndata: line two\n\n' +
