@@ -230,6 +230,10 @@ class ToolCard {
       } catch (e) {
         outcome.textContent = e.message;
         outcome.className = 'approval-outcome error';
+        // Gone or answered already: nothing left to ask. Otherwise (the
+        // server unreachable) the user may try again.
+        if (e.status === 404 || e.status === 409) this.removeApprovalButtons();
+        else for (const b of box.querySelectorAll('button')) b.disabled = false;
       }
     };
     const yes = el('button', { type: 'button', className: 'approve' }, 'Approve');
