@@ -3,98 +3,14 @@
 // is read here (never the whole file) for its header and a preview; each
 // column gets a field or "skip", sent as the import's map= parameter; the
 // upload shows its progress, can be cancelled (the server then rolls the
-// import back) and ends with the count and the bad rows. Export: the
-// object's entries, all or through a saved view's or a typed filter, as a
-// download of GET /api/objects/{obj}/export.
-import { ApiError, get, query } from './api.js';
+// import back) and ends with the count and the bad rows. The file's start
+// is read by csv-start.js; the export part is export.js.
+import { query } from './api.js';
 import { el } from './dom.js';
+import { formatBytes, readStart } from './csv-start.js';
+import { exportSection } from './export.js';
 
-const START_BYTES = 64 * 1024;        // the first read of a file
-const START_MAX = 4 * 1024 * 1024;    // read no further for the header and preview
-const PREVIEW_ROWS = 3;
-const COUNT_DELAY_MS = 250;
 const UPSERT_TYPES = ['text', 'email', 'phone', 'url'];
-
-
-const attrs = (e, map) => {
-  for (const [k, v] of Object.entries(map)) e.setAttribute(k, v);
-  return e;
-};
-
-// ---- reading the start of a CSV file ----
-
-// The complete records at the start of text, at most max of them (RFC
-// 4180: quoted fields with doubled quotes, commas and line breaks inside
-// quotes; LF, CRLF or CR line ends; a UTF-8 byte order mark; empty lines
-// are no record). atEnd: text is the whole file, so its last record needs
-// no line end; otherwise a record the slice cut is left out. Malformed
-// input throws "line N: ..." as the server would.
-export function csvRecords(text, atEnd, max) {
-  const records = [];
-  let record = [], field = '', quoted = false, wasQuoted = false, line = 1, opened = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const endRecord = () => {
-    record.push(field);
-    if (record.length > 1 || record[0] !== '' || wasQuoted) records.push(record);
-    record = []; field = ''; wasQuoted = false;
-  };
-  while (i < text.length && records.length < max) {
-    const c = text[i];
-    if (quoted) {
-      if (c !== '"') {
-        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
-        field += c; i++;
-      } else if (text[i + 1] === '"') {
-        field += '"'; i += 2;
-      } else if (i + 1 === text.length && !atEnd) {
-        break; // the slice may have cut a doubled quote
-      } else {
-        quoted = false; i++;
-        const next = text[i];
-        if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n')
-          throw new Error(`line ${line}: text after the closing quote of field ${record.length + 1}`);
-      }
-    } else if (c === '"') {
-      if (field !== '') throw new Error(`line ${line}: a quote inside the unquoted field ${record.length + 1}`);
-      quoted = wasQuoted = true; opened = line; i++;
-    } else if (c === ',') {
-      record.push(field); field = ''; i++;
-    } else if (c === '\r' || c === '\n') {
-      if (c === '\r' && i + 1 === text.length && !atEnd) break; // maybe CR LF, cut
-      endRecord();
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      line++;
-    } else {
-      field += c; i++;
-    }
-  }
-  if (quoted && atEnd) throw new Error(`line ${opened}: the quote that opens field ${record.length + 1} is never closed`);
-  if (atEnd && i === text.length && (record.length || field !== '' || wasQuoted)) endRecord();
-  return records;
-}
-
-// The header and the first rows of file, reading only its start (more
-// only while the header and preview rows are not complete yet).
-export async function readStart(file) {
-  for (let size = START_BYTES; ; size *= 4) {
-    const atEnd = size >= file.size;
-    const records = csvRecords(await file.slice(0, size).text(), atEnd, PREVIEW_ROWS + 1);
-    if (records.length > PREVIEW_ROWS || atEnd) {
-      if (!records.length) throw new Error('the file is empty: it has no header line');
-      return { header: records[0], rows: records.slice(1) };
-    }
-    if (size >= START_MAX) {
-      if (records.length) return { header: records[0], rows: records.slice(1) };
-      throw new Error(`the header line is longer than ${formatBytes(START_MAX)}`);
-    }
-  }
-}
-
-export function formatBytes(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 // ---- the mapping ----
 
@@ -183,7 +99,7 @@ function importSection(state, ctx) {
   const fileInfo = el('p', { className: 'hint', id: 'import-file-info', textContent: 'No file chosen.' });
   const drop = el('div', { className: 'dropzone', id: 'import-drop' },
     el('p', { textContent: 'Drop a CSV file here, or' }), choose, input, fileInfo);
-  const readError = attrs(el('p', { className: 'error', id: 'import-read-error' }), { role: 'alert' });
+  const readError = el('p', { className: 'error', id: 'import-read-error', role: 'alert' });
 
   const mapping = el('div', { id: 'import-mapping' });
   const skipInvalid = el('input', { type: 'checkbox', id: 'import-skip-invalid' });
@@ -200,9 +116,9 @@ function importSection(state, ctx) {
 
   const start = el('button', { type: 'button', id: 'import-start', className: 'primary', textContent: 'Import', disabled: true });
   const cancel = el('button', { type: 'button', id: 'import-cancel', textContent: 'Cancel', hidden: true });
-  const bar = attrs(el('progress', { id: 'import-progress', max: 100, value: 0, hidden: true }), { 'aria-label': 'Upload progress' });
-  const progressText = attrs(el('span', { id: 'import-progress-text', className: 'hint' }), { 'aria-live': 'polite' });
-  const result = attrs(el('div', { id: 'import-result' }), { 'aria-live': 'polite' });
+  const bar = el('progress', { id: 'import-progress', max: 100, value: 0, hidden: true, 'aria-label': 'Upload progress' });
+  const progressText = el('span', { id: 'import-progress-text', className: 'hint', 'aria-live': 'polite' });
+  const result = el('div', { id: 'import-result', 'aria-live': 'polite' });
   const steps = el('div', { hidden: true, id: 'import-steps' }, mapping, options,
     el('div', { className: 'form-row' }, start, cancel, bar, progressText));
 
@@ -405,7 +321,7 @@ function resultView(object, status, json) {
   const out = [];
   if (status !== 200) {
     const message = json?.error?.message || `the server answered ${status}`;
-    out.push(attrs(el('p', { className: 'error', id: 'import-error', textContent: message }), { role: 'alert' }));
+    out.push(el('p', { className: 'error', id: 'import-error', textContent: message, role: 'alert' }));
   }
   if (report) {
     const imported = report.created + report.updated + report.unchanged;
@@ -438,73 +354,4 @@ function badRowsTable(object, report) {
   const more = report.invalid - report.bad_rows.length;
   if (more <= 0) return table;
   return el('div', {}, table, el('p', { className: 'hint', textContent: `and ${more} more bad rows (the server lists the first ${report.bad_rows.length})` }));
-}
-
-// The export part: a saved view or a filter, the count, the download link.
-function exportSection(state, ctx) {
-  const viewSelect = el('select', { id: 'export-view' });
-  const filter = el('input', { type: 'text', id: 'export-filter', spellcheck: false, autocomplete: 'off', placeholder: 'status = Lead' });
-  filter.setAttribute('aria-describedby', 'export-filter-error');
-  const filterError = attrs(el('p', { className: 'error', id: 'export-filter-error' }), { role: 'status', 'aria-live': 'polite' });
-  const count = attrs(el('span', { id: 'export-count', className: 'hint' }), { 'aria-live': 'polite' });
-  const link = el('a', { id: 'export-link', className: 'file-button primary' });
-  const root = el('section', { className: 'form-panel', id: 'export' },
-    el('h2', { textContent: 'Export as CSV' }),
-    el('div', { className: 'form-grid' },
-      el('label', { htmlFor: 'export-view', textContent: 'Saved view' }), viewSelect,
-      el('label', { htmlFor: 'export-filter', textContent: 'Filter' }), el('div', {}, filter, filterError)),
-    el('div', { className: 'form-row' }, link, count));
-
-  let timer = 0, generation = 0;
-  const update = async () => {
-    const object = state.object;
-    const where = filter.value.trim();
-    const slug = encodeURIComponent(object.slug);
-    link.href = `/api/objects/${slug}/export${query({ where })}`;
-    link.download = `${object.slug}.csv`;
-    link.textContent = `Download ${object.slug}.csv`;
-    const gen = ++generation;
-    try {
-      const r = await get(`/api/objects/${slug}/entries${query({ where, limit: 1 })}`);
-      if (gen !== generation) return;
-      filterError.textContent = '';
-      link.removeAttribute('aria-disabled');
-      count.textContent = `${r.total} ${r.total === 1 ? 'entry' : 'entries'}`;
-    } catch (e) {
-      if (gen !== generation) return;
-      if (e instanceof ApiError && e.status === 401) return location.replace('/login');
-      filterError.textContent = e.message;
-      link.setAttribute('aria-disabled', 'true');
-      count.textContent = '';
-    }
-  };
-  link.addEventListener('click', (e) => { if (link.getAttribute('aria-disabled') === 'true') e.preventDefault(); });
-  filter.addEventListener('input', () => {
-    viewSelect.value = '';
-    clearTimeout(timer);
-    timer = setTimeout(update, COUNT_DELAY_MS);
-  });
-  viewSelect.addEventListener('change', () => {
-    const view = ctx.state.views.find((v) => String(v.id) === viewSelect.value);
-    filter.value = view?.where || '';
-    clearTimeout(timer);
-    update();
-  });
-  const fillViews = () => {
-    const keep = viewSelect.value;
-    const views = ctx.state.views.filter((v) => v.object === state.object.slug);
-    viewSelect.replaceChildren(el('option', { value: '', textContent: 'None (all entries, or the filter below)' }),
-      ...views.map((v) => el('option', { value: String(v.id), textContent: v.name, selected: String(v.id) === keep })));
-  };
-  return {
-    root,
-    objectChanged() {
-      filter.value = '';
-      fillViews();
-      viewSelect.value = '';
-      return update();
-    },
-    refresh() { fillViews(); return update(); },
-    stop() { clearTimeout(timer); generation++; },
-  };
 }

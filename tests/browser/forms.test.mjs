@@ -162,7 +162,7 @@ test('import: Cancel stops a big upload and the server rolls it back', async () 
 
 test('import: the CSV reader in the page (quotes, line ends, a cut slice) reads only the file\'s start', async () => {
   const got = await page.evaluate(async () => {
-    const { csvRecords, readStart } = await import('/assets/import.js');
+    const { csvRecords, readStart } = await import('/assets/csv-start.js');
     const errorOf = (text) => { try { csvRecords(text, true, 10); return null; } catch (e) { return e.message; } };
     const read = [];
     const text = Blob.prototype.text;
