@@ -179,11 +179,13 @@ void http_approval_close_all(const struct http_req *owner);
 int http_crm(const struct http_req *rq, struct crm **out,
              struct kith_err *err);
 
-/* ---- api_entries.c: the handlers ---- */
-http_handler api_health, api_objects, api_object, api_entries_list,
-    api_entry_create, api_entry_get, api_entry_update, api_entry_delete,
-    api_object_create, api_fields_list, api_field_create, api_object_rename,
-    api_object_remove, api_field_rename, api_field_remove;
+/* ---- api_entries.c: health and entries ---- */
+http_handler api_health, api_entries_list, api_entry_create, api_entry_get,
+    api_entry_update, api_entry_delete;
+/* ---- api_schema.c: objects and fields ---- */
+http_handler api_objects, api_object, api_object_create, api_fields_list,
+    api_field_create, api_object_rename, api_object_remove, api_field_rename,
+    api_field_remove;
 /* ---- api_reports.c ---- */
 http_handler api_reports_list, api_report_create, api_report_get,
     api_report_update, api_report_delete, api_report_data;
