@@ -17,7 +17,7 @@
 //
 // A screen module exports mount(root, params, ctx), which draws into root
 // (empty) and resolves to {unmount(), onChanges(changes)} (both optional).
-// params: {object, view, id, rest}; ctx is below. onChanges gets the
+// params: {object, view, id}; ctx is below. onChanges gets the
 // "change" events of /api/events ({id, at, actor, object, entry_id, op}),
 // batched every 150 ms; after a "reset" it gets [{reset: true}].
 import { call, get, ApiError } from './api.js';
@@ -42,8 +42,6 @@ const ctx = {
   reloadLists,
   navigate: (hash) => { if (location.hash === hash) route(); else location.hash = hash; },
   toast,
-  // Open the chat panel (chat.js).
-  openChat: () => setChat(true),
 };
 
 async function reloadLists() {
