@@ -9,10 +9,12 @@
 //     the time between frames (median, p95, max), the rows in the DOM and
 //     the frames that showed a placeholder (a row not loaded yet) in view;
 //   - a jump with the scrollbar to the middle (scrollTop of row N/2): the
-//     time until the rows in view are drawn as placeholders, then as rows;
+//     time until the rows in view are drawn as placeholders, then as rows,
+//     and the list requests it took;
 //   - an inline edit in view there: Enter on a Name cell, type, Enter;
 //     the time until the PATCH answered and the cell shows the value (the
-//     old value is put back through the API afterwards);
+//     old value is put back through the API afterwards, and the live
+//     refresh that follows must show it there without moving the view);
 //   - the filter bar, at the top: type `status = Lead`; the time from the
 //     last keystroke until the entry count shows the leads (it includes
 //     the filter bar's 250 ms pause in typing), and the list request's own.
@@ -224,6 +226,7 @@ try {
     const status = document.getElementById('status');
     const t = performance.now();
     const out = { placeholders: null, rows: null };
+    performance.clearResourceTimings();
     vp.scrollTop = head + row * rowHeight;
     // Each frame: are the rows in view there, as placeholders or as rows?
     const check = () => {
@@ -241,6 +244,9 @@ try {
         out.rows = performance.now() - t;
         out.id = Number(inView.find((r) => Number(r.getAttribute('aria-rowindex')) - 2 > first).dataset.id);
         out.heap = performance.memory?.usedJSHeapSize;
+        const lists = performance.getEntriesByType('resource').filter((r) => r.name.includes('/entries?'));
+        out.requests = lists.length;
+        out.byOffset = lists.filter((r) => new URL(r.name).searchParams.has('offset')).length;
         return resolve(out);
       }
       if (performance.now() - t > timeout) return resolve({ ...out, status: status.textContent });
@@ -251,8 +257,8 @@ try {
   console.log(`== scrollbar jump to row ${middle} (scrollTop ${middle * ROW_HEIGHT} px)`);
   console.log(`placeholders in view after ${ms(jump.placeholders)} ms; ` + (jump.rows === null
     ? `the rows were not drawn within ${JUMP_TIMEOUT_MS / 1000} s (status: "${jump.status}")`
-    : `the rows drawn after ${ms(jump.rows)} ms (every page on the way loaded; ` +
-      `JS heap then ${jump.heap ? (jump.heap / 2 ** 20).toFixed(0) : '?'} MB)`));
+    : `the rows drawn after ${ms(jump.rows)} ms (${jump.requests} list requests, ` +
+      `${jump.byOffset} of them by offset; JS heap then ${jump.heap ? (jump.heap / 2 ** 20).toFixed(0) : '?'} MB)`));
   console.log();
 
   // ---- an inline edit there (or at the top when the jump did not finish) ----
@@ -293,22 +299,29 @@ try {
   await page.waitForFunction(() => window.__benchEdit.shown);
   const edit = await page.evaluate(() => window.__benchEdit);
   await api('PATCH', entryPath, { name: before });
-  // The change comes back through /api/events and the table reloads its
-  // first page: where is the view after that, and is it drawn?
-  await page.waitForTimeout(2000);
-  const afterEdit = await page.evaluate((rowHeight) => {
+  // The changes come back through /api/events and the table refreshes:
+  // 2 s later, where is the view, is it drawn, and does the cell show the
+  // value put back through the API?
+  const viewRow = () => page.evaluate((rowHeight) => {
     const vp = document.getElementById('viewport');
     const head = document.getElementById('header').offsetHeight;
-    return { row: Math.floor(Math.max(0, vp.scrollTop - head) / rowHeight),
-      placeholders: vp.querySelectorAll('#spacer > .row.placeholder').length };
+    return Math.floor(Math.max(0, vp.scrollTop - head) / rowHeight);
   }, ROW_HEIGHT);
+  const rowBefore = await viewRow();
+  await page.waitForTimeout(2000);
+  const afterEdit = await page.evaluate(({ id, before }) => ({
+    placeholders: document.querySelectorAll('#spacer > .row.placeholder').length,
+    putBack: document.querySelector(`#spacer > .row[data-id="${id}"] [data-field="name"]`)?.textContent === before,
+  }), { id, before });
+  afterEdit.row = await viewRow();
   console.log(`== inline edit of entry ${id}'s Name (Enter, type, Enter)`);
   console.log(`Enter to the cell showing the new value: ${ms(edit.shown - edit.enter)} ms ` +
     `(the PATCH answered after ${edit.answered ? ms(edit.answered - edit.enter) : '?'} ms, ` +
     `${ms(edit.patch)} ms on the wire); ` +
     `value put back through the API`);
-  console.log(`2 s later (after the change's live refresh): the view's top row is ${afterEdit.row}, ` +
-    `${afterEdit.placeholders} placeholders in the DOM`);
+  console.log(`2 s later (after the changes' live refresh): the view's top row is ${afterEdit.row} ` +
+    `(it was ${rowBefore}), ${afterEdit.placeholders} placeholders in the DOM; the cell shows the value ` +
+    `put back through the API: ${afterEdit.putBack ? 'yes' : 'NO'}`);
   console.log();
 
   // ---- the filter bar, at the top ----
@@ -351,7 +364,9 @@ try {
     jump_placeholders_ms: jump.placeholders === null ? null : ms(jump.placeholders),
     jump_rows_ms: jump.rows === null ? null : ms(jump.rows),
     jump_heap_mb: jump.heap ? Math.round(jump.heap / 2 ** 20) : null,
+    jump_requests: jump.requests ?? null,
     edit_ms: ms(edit.shown - edit.enter), edit_patch_ms: ms(edit.patch), row_after_refresh: afterEdit.row,
+    row_before_refresh: rowBefore, refresh_shows_change: afterEdit.putBack,
     filter_ms: ms(filtered.shown - filtered.input), filter_request_ms: ms(filtered.request),
     page_errors: problems.length,
   }));

@@ -38,7 +38,7 @@ async function each(ids, request) {
 // Delete ids from the table's object; a toast offers Undo.
 export async function deleteEntries(table, ctx, ids) {
   const object = table.object;
-  const names = new Map(table.rows.filter((e) => ids.includes(e.id)).map((e) => [e.id, table.labelOf(e)]));
+  const names = new Map(table.loadedEntries().filter((e) => ids.includes(e.id)).map((e) => [e.id, table.labelOf(e)]));
   const pinned = table.pinned.filter((e) => ids.includes(e.id));
   const { done, error } = await each(ids, async (id) => {
     await call('DELETE', entryPath(object, id));

@@ -15,7 +15,7 @@ const TEXT_LIKE = new Set(['text', 'email', 'url', 'phone']);
 
 export const cellEditing = {
   openEditor(row, col) {
-    const entry = this.rows[row];
+    const entry = this.rowAt(row);
     const field = this.fields[col];
     if (!entry || !field) return;
     this.closeEditor();
@@ -44,7 +44,7 @@ export const cellEditing = {
   placeEditor() {
     const ed = this.editing;
     if (!ed) return;
-    const i = this.rows.findIndex((e) => e.id === ed.id);
+    const i = this.indexOf(ed.id);
     const col = this.fields.findIndex((f) => f.slug === ed.slug);
     if (i < 0 || col < 0) return;
     const f = this.fields[col];
@@ -76,7 +76,7 @@ export const cellEditing = {
     if (this.editing !== editing) return;
     const had = editing.box.contains(document.activeElement) || editing.move !== 0;
     this.closeEditor();
-    const i = this.rows.findIndex((e) => e.id === editing.id);
+    const i = this.indexOf(editing.id);
     const col = this.fields.findIndex((f) => f.slug === editing.slug);
     if (i >= 0 && col >= 0) this.setActive(i, col + editing.move, false);
     if (had) this.focusActive();

@@ -26,7 +26,7 @@ export const activeCell = {
 
   // Scroll so that the active cell shows, draw, and focus it.
   focusActive() {
-    if (!this.rows.length || !this.fields?.length) return;
+    if (!this.count() || !this.fields?.length) return;
     const { row, col } = this.active;
     const vp = this.viewport;
     const head = this.header.offsetHeight;
@@ -40,15 +40,26 @@ export const activeCell = {
     this.draw();
     for (const c of this.spacer.querySelectorAll('.cell.active')) c.classList.remove('active');
     const cell = this.cellElement(row, col);
+    // A row not loaded yet takes the focus when it comes (focusIfLoaded).
+    this.focusPending = !cell;
     if (cell) {
       cell.classList.add('active');
       cell.focus({ preventScroll: true });
     }
   },
 
+  // After a draw: the active cell waited for its row and it is here now;
+  // unless the focus has gone somewhere else meanwhile.
+  focusIfLoaded() {
+    if (!this.focusPending || !this.cellElement(this.active.row, this.active.col)) return;
+    this.focusPending = false;
+    const a = document.activeElement;
+    if (!a || a === document.body || this.viewport.contains(a)) this.focusActive();
+  },
+
   setActive(row, col, focus = true) {
     this.active = {
-      row: Math.max(0, Math.min(row, this.rows.length - 1)),
+      row: Math.max(0, Math.min(row, this.count() - 1)),
       col: Math.max(0, Math.min(col, this.fields.length - 1)),
     };
     if (focus) this.focusActive();
@@ -61,11 +72,11 @@ export const activeCell = {
   // Keys on a cell (or on the table itself, which stands for its active cell).
   onKey(e) {
     const onCell = e.target.closest?.('.row') && !this.header.contains(e.target);
-    if (this.editing?.box.contains(e.target) || !(onCell || e.target === this.viewport) || !this.rows.length) return;
+    if (this.editing?.box.contains(e.target) || !(onCell || e.target === this.viewport) || !this.count()) return;
     const { row, col } = this.active;
     const moves = {
       ArrowUp: [row - 1, col], ArrowDown: [row + 1, col], ArrowLeft: [row, col - 1], ArrowRight: [row, col + 1],
-      Home: [e.ctrlKey ? 0 : row, 0], End: [e.ctrlKey ? this.rows.length - 1 : row, this.fields.length - 1],
+      Home: [e.ctrlKey ? 0 : row, 0], End: [e.ctrlKey ? this.count() - 1 : row, this.fields.length - 1],
       PageUp: [row - this.pageRows(), col], PageDown: [row + this.pageRows(), col],
     };
     if (moves[e.key] && !e.altKey && !e.metaKey) {
@@ -82,7 +93,7 @@ export const activeCell = {
       this.toggleRow(row);
     } else if (e.key === 'Delete' || (e.key === 'Backspace' && (e.metaKey || e.ctrlKey))) {
       e.preventDefault();
-      const ids = this.selected.size ? [...this.selected] : [this.rows[row]?.id].filter(Boolean);
+      const ids = this.selected.size ? [...this.selected] : [this.rowAt(row)?.id].filter(Boolean);
       if (ids.length) this.onDelete?.(ids);
     } else if ((e.key === 'n' || e.key === 'N') && !e.ctrlKey && !e.metaKey && !e.altKey) {
       e.preventDefault();
@@ -114,7 +125,7 @@ export const activeCell = {
 // The selected rows (entry ids) and the header's "select all" box.
 export const rowSelection = {
   toggleRow(i) {
-    const entry = this.rows[i];
+    const entry = this.rowAt(i);
     if (!entry) return;
     if (this.selected.has(entry.id)) this.selected.delete(entry.id);
     else this.selected.add(entry.id);
@@ -124,13 +135,16 @@ export const rowSelection = {
 
   extendSelection(from, to) {
     const [a, b] = from < to ? [from, to] : [to, from];
-    for (let i = a; i <= b; i++) if (this.rows[i]) this.selected.add(this.rows[i].id);
+    for (let i = a; i <= b; i++) {
+      const entry = this.rowAt(i);
+      if (entry) this.selected.add(entry.id);
+    }
     this.anchor = to;
     this.selectionChanged();
   },
 
   selectAll(on) {
-    if (on) for (const e of this.rows) this.selected.add(e.id);
+    if (on) for (const e of this.loadedEntries()) this.selected.add(e.id);
     else this.selected.clear();
     this.selectionChanged();
   },
@@ -150,8 +164,9 @@ export const rowSelection = {
 
   selectionChanged() {
     for (const [i, row] of this.drawn) {
-      if (i >= this.rows.length) continue;
-      const on = this.selected.has(this.rows[i].id);
+      const entry = this.rowAt(i);
+      if (!entry || row.classList.contains('placeholder')) continue;
+      const on = this.selected.has(entry.id);
       row.classList.toggle('selected', on);
       row.setAttribute('aria-selected', String(on));
       row.querySelector('.check input').checked = on;
@@ -164,7 +179,8 @@ export const rowSelection = {
   // when some are.
   syncSelectAll() {
     const n = this.selected.size;
-    this.selectAllBox.checked = n > 0 && n >= this.rows.length;
-    this.selectAllBox.indeterminate = n > 0 && n < this.rows.length;
+    const loaded = n ? this.loadedEntries().length : 0;
+    this.selectAllBox.checked = n > 0 && n >= loaded;
+    this.selectAllBox.indeterminate = n > 0 && n < loaded;
   },
 };

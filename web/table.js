@@ -1,13 +1,15 @@
 // table.js: the table of one object's entries, as an editable grid. A
 // column per field after a checkbox column; a click on a header sorts
-// (aria-sort); keyset paging (the first page counts, later pages ask
-// count=false and follow next_cursor); only the rows in view are in the
-// DOM: each row has a fixed height and sits at its offset inside a spacer
-// as tall as every matching entry (the first page's total), so the
-// scrollbar covers the whole object; the next page loads as the view
-// nears the end of the loaded rows, and after a jump past them the pages
-// on the way load in the background (1000 at a time when far behind)
-// while placeholders stand in for the rows.
+// (aria-sort). Only the rows in view are in the DOM: each row has a fixed
+// height and sits at its offset inside a spacer as tall as every matching
+// entry (the first page's total), so the scrollbar covers the whole
+// object. The rows are a sparse cache of pages of PAGE entries, loaded as
+// the view reaches them: a page right after a loaded one follows its
+// next_cursor, any other (a jump with the scrollbar) asks for its offset,
+// so a jump shows its rows after one request; placeholders stand in until
+// then, and the pages farthest from the view are dropped. Entries added
+// here stay on top (pinned) until the settings change; they also show at
+// their place in the order.
 //
 // The grid (the active cell, keys, clicks, selection) is table-grid.js;
 // the editor over a cell is table-editing.js; the column widths are
@@ -19,8 +21,8 @@ import { cellEditing } from './table-editing.js';
 import { activeCell, rowSelection } from './table-grid.js';
 import { ROW_HEIGHT, columnLeft, columnsTemplate } from './table-layout.js';
 
-const PAGE = 200;        // entries per request
-const CATCH_UP = 1000;   // entries per request while far behind the view
+const PAGE = 200;        // entries per request, and per page of the cache
+const KEEP_PAGES = 40;   // pages kept; the farthest from the view go first
 const OVERSCAN = 8;      // rows drawn above and below the view
 
 export class EntriesTable {
@@ -28,7 +30,8 @@ export class EntriesTable {
   // onSort(slug, order) is set later.
   constructor({ viewport, header, spacer, onTotal, onStatus, onSelection, onDelete, onNew }) {
     Object.assign(this, { viewport, header, spacer, onTotal, onStatus, onSelection, onDelete, onNew });
-    this.rows = [];
+    this.pages = new Map();     // page index -> {entries, next_cursor} of the server's order
+    this.loading = new Set();   // page indexes asked for
     this.pinned = [];           // entries added here, kept on top until the settings change
     this.drawn = new Map();     // row index -> element
     this.selected = new Set();  // entry ids
@@ -60,7 +63,8 @@ export class EntriesTable {
     const fields = columns
       ? columns.map((s) => object.fields.find((f) => f.slug === s)).filter(Boolean)
       : object.fields;
-    const page = await this.fetchPage(object, where, sort, null, true);
+    const gen = ++this.generation;
+    const page = await this.fetchPage(object, where, sort, {}, gen);
     const same = this.object && this.object.slug === object.slug;
     if (!same || where !== this.where || sort !== this.sort) {
       this.pinned = [];
@@ -70,71 +74,145 @@ export class EntriesTable {
     Object.assign(this, { object, where, sort, fields });
     this.active.col = Math.min(this.active.col, fields.length - 1);
     this.drawHeader();
-    this.replaceRows(page, same);
+    this.replacePages(page, new Map([[0, page]]), same);
     return page;
   }
 
-  // Reload the first page with the same settings (a change came in). An
-  // open editor stays as it is.
+  // A change came in: the total (the first page counts) and the pages in
+  // view again, by offset; the scroll position, the active cell and an
+  // open editor stay.
   async refresh() {
     if (!this.object) return;
-    const page = await this.fetchPage(this.object, this.where, this.sort, null, true);
-    this.replaceRows(page, true);
+    const gen = ++this.generation;
+    const { object, where, sort } = this;
+    const inView = this.pagesOf(...this.rowsInView()).filter((k) => k > 0);
+    const [first, ...rest] = await Promise.all([
+      this.fetchPage(object, where, sort, {}, gen),
+      ...inView.map((k) => this.fetchPage(object, where, sort, { offset: k * PAGE, count: 'false' }, gen)),
+    ]);
+    const pages = new Map([[0, first]]);
+    inView.forEach((k, j) => pages.set(k, rest[j]));
+    this.replacePages(first, pages, true);
   }
 
-  async fetchPage(object, where, sort, cursor, first, limit = PAGE) {
-    const gen = first ? ++this.generation : this.generation;
-    const page = await get(entryPath(object) + query({ where, sort, limit, cursor, count: first ? '' : 'false' }));
+  // One page of PAGE entries (extra: offset, cursor, count); throws
+  // 'superseded' when show() or refresh() has started again since gen.
+  async fetchPage(object, where, sort, extra, gen) {
+    const page = await get(entryPath(object) + query({ where, sort, limit: PAGE, ...extra }));
     if (gen !== this.generation) throw new Error('superseded');
     return page;
   }
 
-  replaceRows(page, keepScroll) {
+  // Pages new from the server (first counts the total); the rows redrawn.
+  replacePages(first, pages, keepScroll) {
     const hadFocus = this.cellHasFocus();
-    const fresh = new Map(page.entries.map((e) => [e.id, e]));
+    const fresh = new Map();
+    for (const page of pages.values()) for (const e of page.entries) fresh.set(e.id, e);
     this.pinned = this.pinned.map((e) => fresh.get(e.id) || e);
-    const pinnedIds = new Set(this.pinned.map((e) => e.id));
-    this.rows = [...this.pinned, ...page.entries.filter((e) => !pinnedIds.has(e.id))];
-    this.nextCursor = page.next_cursor;
-    this.total = page.total;
-    this.onTotal(page.total);
+    this.pages = pages;
+    this.loading = new Set();
+    this.setTotal(first.total ?? first.entries.length);
     this.redrawAll(hadFocus, keepScroll);
+  }
+
+  setTotal(n) {
+    this.total = n;
+    this.onTotal(n);
+    this.viewport.setAttribute('aria-rowcount', String(this.count() + 1));
   }
 
   redrawAll(refocus, keepScroll = true) {
     for (const row of this.drawn.values()) row.remove();
     this.drawn.clear();
     if (!keepScroll) this.viewport.scrollTop = 0;
-    this.viewport.setAttribute('aria-rowcount', String((this.total ?? this.rows.length) + 1));
-    this.active.row = Math.max(0, Math.min(this.active.row, this.rows.length - 1));
+    this.active.row = Math.max(0, Math.min(this.active.row, this.count() - 1));
     this.placeEditor();
     this.draw();
     if (refocus) this.focusActive();
   }
 
-  // The next page along the cursor; a bigger one when the view is far
-  // past the loaded rows (a jump with the scrollbar).
-  async loadMore(needed = 0) {
-    if (this.loading || !this.nextCursor) return;
-    this.loading = true;
-    const behind = needed - this.rows.length > CATCH_UP;
-    this.onStatus(behind ? `Loading… ${this.rows.length.toLocaleString()} of ${this.extent().toLocaleString()}` : 'Loading more…');
+  // ---- the rows: the pinned ones, then the server's order in pages ----
+
+  // How many rows there are: the pinned ones and every matching entry.
+  count() {
+    return this.pinned.length + (this.total ?? 0);
+  }
+
+  // The entry of row i; undefined while its page is not loaded.
+  rowAt(i) {
+    if (i < this.pinned.length) return this.pinned[i];
+    const at = i - this.pinned.length;
+    return this.pages.get(Math.floor(at / PAGE))?.entries[at % PAGE];
+  }
+
+  // The first row that shows entry id, or -1 when it is not loaded.
+  indexOf(id) {
+    const p = this.pinned.findIndex((e) => e.id === id);
+    if (p >= 0) return p;
+    for (const [k, page] of this.pages) {
+      const j = page.entries.findIndex((e) => e.id === id);
+      if (j >= 0) return this.pinned.length + k * PAGE + j;
+    }
+    return -1;
+  }
+
+  // Every loaded entry once, the pinned ones first.
+  loadedEntries() {
+    const all = new Map(this.pinned.map((e) => [e.id, e]));
+    const order = [...this.pages.keys()].sort((a, b) => a - b);
+    for (const k of order) for (const e of this.pages.get(k).entries) if (!all.has(e.id)) all.set(e.id, e);
+    return [...all.values()];
+  }
+
+  // The rows [first, last) to draw: those in view and a few around.
+  rowsInView() {
+    const top = Math.max(0, this.viewport.scrollTop - this.header.offsetHeight);
+    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(this.count(), Math.ceil((top + this.viewport.clientHeight) / ROW_HEIGHT) + OVERSCAN);
+    return [first, last];
+  }
+
+  // The indexes of the pages that hold rows [first, last), within the total.
+  pagesOf(first, last) {
+    const from = Math.max(0, first - this.pinned.length);
+    const to = Math.min(this.total ?? 0, last - this.pinned.length);
+    const out = [];
+    for (let k = Math.floor(from / PAGE); k * PAGE < to; k++) out.push(k);
+    return out;
+  }
+
+  // Load page k: along the cursor of the page before when that one is
+  // loaded, else by its offset (count=false either way).
+  async loadPage(k) {
+    if (this.pages.has(k) || this.loading.has(k)) return;
+    const loading = this.loading;
+    const gen = this.generation;
+    const before = this.pages.get(k - 1)?.next_cursor;
+    loading.add(k);
+    this.onStatus('Loading…');
     try {
-      const page = await this.fetchPage(this.object, this.where, this.sort, this.nextCursor, false, behind ? CATCH_UP : PAGE);
-      // Entries added here are on top already.
-      const pinned = new Set(this.pinned.map((e) => e.id));
-      this.rows.push(...page.entries.filter((e) => !pinned.has(e.id)));
-      this.nextCursor = page.next_cursor;
-      // Placeholders of rows now loaded give way to the rows.
-      for (const [i, row] of this.drawn)
-        if (i < this.rows.length && row.classList.contains('placeholder')) { row.remove(); this.drawn.delete(i); }
+      const at = before ? { cursor: before } : { offset: k * PAGE };
+      const page = await this.fetchPage(this.object, this.where, this.sort, { ...at, count: 'false' }, gen);
+      this.pages.set(k, page);
+      // The end of the list is here: the total follows it.
+      if (!page.next_cursor && k * PAGE + page.entries.length !== this.total) this.setTotal(k * PAGE + page.entries.length);
+      this.evict();
       this.onStatus('');
       this.schedule();
     } catch (e) {
       if (e.message !== 'superseded') this.onStatus(e.message);
     } finally {
-      this.loading = false;
+      loading.delete(k);
     }
+  }
+
+  // Keep at most KEEP_PAGES pages: drop those farthest from the view.
+  evict() {
+    if (this.pages.size <= KEEP_PAGES) return;
+    const [first, last] = this.rowsInView();
+    const here = ((first + last) / 2 - this.pinned.length) / PAGE;
+    const far = [...this.pages.keys()].sort((a, b) => Math.abs(b - here) - Math.abs(a - here));
+    for (const k of far.slice(0, this.pages.size - KEEP_PAGES)) this.pages.delete(k);
   }
 
   drawHeader() {
@@ -163,32 +241,32 @@ export class EntriesTable {
     if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
   }
 
-  // How many rows the scrollbar covers: every matching entry (the first
-  // page's total) while more pages remain, else the rows loaded.
-  extent() {
-    if (!this.nextCursor || typeof this.total !== 'number') return this.rows.length;
-    return Math.max(this.total, this.rows.length);
-  }
-
   // Draw the rows in view (a placeholder where a row is not loaded yet);
-  // drop the others; load on along the cursor up to the view.
+  // drop the others; load the pages in view, and the next one when the
+  // view nears its end.
   draw() {
     if (!this.fields) return;
-    const n = this.extent();
-    this.spacer.style.height = `${n * ROW_HEIGHT}px`;
-    const top = Math.max(0, this.viewport.scrollTop - this.header.offsetHeight);
-    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(n, Math.ceil((top + this.viewport.clientHeight) / ROW_HEIGHT) + OVERSCAN);
+    this.spacer.style.height = `${this.count() * ROW_HEIGHT}px`;
+    const [first, last] = this.rowsInView();
     for (const [i, row] of this.drawn)
-      if (i < first || i >= last) { row.remove(); this.drawn.delete(i); }
+      if (i < first || i >= last || (row.classList.contains('placeholder') && this.rowAt(i))) {
+        row.remove();
+        this.drawn.delete(i);
+      }
     const template = columnsTemplate(this.fields);
     for (let i = first; i < last; i++) {
       if (this.drawn.has(i)) continue;
-      const row = i < this.rows.length ? this.drawRow(this.rows[i], i, template) : this.drawPlaceholder(i);
+      const entry = this.rowAt(i);
+      const row = entry ? this.drawRow(entry, i, template) : this.drawPlaceholder(i);
       this.drawn.set(i, row);
       this.spacer.append(row);
     }
-    if (last + PAGE / 2 >= this.rows.length) this.loadMore(last);
+    this.focusIfLoaded();
+    const inView = this.pagesOf(first, last);
+    for (const k of inView) this.loadPage(k);
+    // The page after, once the view nears it: along the cursor only.
+    for (const k of this.pagesOf(first, last + PAGE / 2))
+      if (!inView.includes(k) && this.pages.has(k - 1)) this.loadPage(k);
   }
 
   drawPlaceholder(i) {
@@ -229,7 +307,9 @@ export class EntriesTable {
     const old = this.drawn.get(i);
     if (!old) return;
     const hadFocus = old.contains(document.activeElement);
-    const row = this.drawRow(this.rows[i], i, columnsTemplate(this.fields));
+    const entry = this.rowAt(i);
+    if (!entry) return;
+    const row = this.drawRow(entry, i, columnsTemplate(this.fields));
     old.replaceWith(row);
     this.drawn.set(i, row);
     if (hadFocus) this.focusActive();
@@ -239,10 +319,8 @@ export class EntriesTable {
 
   // A new entry: on top, active and focused.
   addPinned(entry) {
-    this.pinned.unshift(entry);
-    this.rows = [entry, ...this.rows.filter((e) => e.id !== entry.id)];
-    this.total = (this.total ?? 0) + 1;
-    this.onTotal(this.total);
+    this.pinned = [entry, ...this.pinned.filter((e) => e.id !== entry.id)];
+    this.setTotal((this.total ?? 0) + 1);
     this.active = { row: 0, col: 0 };
     this.redrawAll(false, true);
     this.viewport.scrollTop = 0;
@@ -262,26 +340,24 @@ export class EntriesTable {
     this.pinned = this.pinned.filter((e) => !gone.has(e.id));
   }
 
-  // An entry as the server answered it.
+  // An entry as the server answered it: every row that shows it.
   updateEntry(entry) {
-    const i = this.rows.findIndex((e) => e.id === entry.id);
-    if (i < 0) return;
-    this.rows[i] = entry;
-    this.pinned = this.pinned.map((e) => (e.id === entry.id ? entry : e));
-    this.redrawRow(i);
+    const swap = (e) => (e.id === entry.id ? entry : e);
+    this.pinned = this.pinned.map(swap);
+    for (const page of this.pages.values()) page.entries = page.entries.map(swap);
+    const rows = [...this.drawn.keys()].filter((i) => this.rowAt(i)?.id === entry.id);
+    for (const i of rows) this.redrawRow(i);
   }
 
-  // Entries deleted here go at once (the refresh that follows agrees).
+  // Entries deleted here go at once (the refresh that follows agrees, and
+  // fills the pages again).
   removeEntries(ids) {
     const gone = new Set(ids);
     const refocus = this.cellHasFocus() || document.activeElement === document.body;
-    this.rows = this.rows.filter((e) => !gone.has(e.id));
     this.pinned = this.pinned.filter((e) => !gone.has(e.id));
+    for (const page of this.pages.values()) page.entries = page.entries.filter((e) => !gone.has(e.id));
     for (const id of ids) this.selected.delete(id);
-    if (typeof this.total === 'number') {
-      this.total = Math.max(0, this.total - ids.length);
-      this.onTotal(this.total);
-    }
+    if (typeof this.total === 'number') this.setTotal(Math.max(0, this.total - ids.length));
     this.redrawAll(refocus);
     this.selectionChanged();
   }

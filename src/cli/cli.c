@@ -47,9 +47,9 @@ static const struct cli_cmd cmds[] = {
       cmd_rm },
     { "ls",
       "OBJECT [--where EXPR] [--sort -field,field] [--limit N] "
-      "[--cursor C] [--view NAME] [--csv]",
-      "list entries", "sort=,limit=,csv,where=,cursor=,view=", 1, 1, true,
-      cmd_ls },
+      "[--offset N] [--cursor C] [--view NAME] [--csv]",
+      "list entries", "sort=,limit=,offset=,csv,where=,cursor=,view=", 1, 1,
+      true, cmd_ls },
     { "views", "OBJECT", "list an object's saved views", "", 1, 1, true,
       cmd_views },
     { "view add",

@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -238,6 +239,19 @@ static void print_csv(struct cli *c, const struct crm_object *o,
     buf_release(&b);
 }
 
+/* --offset N: a whole number from 0 (crm_list checks the upper bound). */
+static int parse_offset(struct cli *c, const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v < 0 || errno == ERANGE)
+        return cli_usage(c, "--offset must be a whole number from 0, not '%s'",
+                         s);
+    *out = v;
+    return CLI_OK;
+}
+
 int cmd_ls(struct cli *c)
 {
     const struct crm_object *o;
@@ -245,12 +259,14 @@ int cmd_ls(struct cli *c)
                            .where = cli_opt(c, "where"),
                            .cursor = cli_opt(c, "cursor"),
                            .view = cli_opt(c, "view") };
-    const char *limit = cli_opt(c, "limit");
+    const char *limit = cli_opt(c, "limit"), *offset = cli_opt(c, "offset");
     struct jv *list, *view = NULL;
     int ret = crm_object_get(c->crm, c->argv[0], &o, &c->err);
     if (ret < 0)
         return cli_fail(c, ret);
     if (limit && (ret = cli_parse_id(c, limit, "--limit", &q.limit)) != CLI_OK)
+        return ret;
+    if (offset && (ret = parse_offset(c, offset, &q.offset)) != CLI_OK)
         return ret;
     if (q.view && (ret = crm_view_find(c->crm, o->slug, q.view, &view,
                                        &c->err)) < 0)

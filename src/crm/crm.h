@@ -212,12 +212,14 @@ struct crm_query {
     const char *sort;   /* "-amount,name"; NULL for id order */
     int64_t limit;      /* 0 for the default (50) */
     const char *cursor; /* next_cursor of the page before, or NULL */
+    int64_t offset;     /* skip that many matching entries (not with cursor) */
     bool no_count;      /* skip counting "total" (it is then null) */
     const char *view;   /* a saved view's name: its where is ANDed with
                            where, its sort used unless sort is given */
 };
 
 #define CRM_LIST_MAX_LIMIT 100000
+#define CRM_LIST_MAX_OFFSET 1000000000
 
 /*
  * {"entries": [...], "total": N, "next_cursor": "..." or null}
@@ -230,6 +232,12 @@ struct crm_query {
  * which continues after the last row even when entries were added or
  * deleted in between; it is null on the last page. A cursor that is not
  * one, or was made for another sort, fails with KITH_EINVAL.
+ *
+ * offset skips that many matching entries in the sort order: a jump into
+ * the middle of a list (keyset cursors stay the way to walk one). The
+ * page's next_cursor continues after its last row. offset with a cursor,
+ * below 0 or above CRM_LIST_MAX_OFFSET fails with KITH_EINVAL; past the
+ * end the page is empty.
  */
 int crm_list(struct crm *crm, const char *object, const struct crm_query *q,
              struct jv **out, struct kith_err *err);

@@ -3,6 +3,7 @@
  */
 #include "http/http_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,27 @@ void api_health(struct http_req *rq, struct http_resp *rs)
     jv_set_take(j, "version", jv_string(rq->opts->version));
     http_json(rs, 200, j);
     jv_free(j);
+}
+
+/* ?offset=N into *out (0 when absent); false after a 422 for a bad one. */
+static bool query_offset(struct http_req *rq, struct http_resp *rs,
+                         int64_t *out)
+{
+    const char *s = http_query(rq, "offset");
+    *out = 0;
+    if (!s || !*s)
+        return true;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*end || errno || v < 0 || v > CRM_LIST_MAX_OFFSET) {
+        http_error(rs, 422, "invalid",
+                   "offset must be a whole number from 0 to %d, not '%s'",
+                   CRM_LIST_MAX_OFFSET, s);
+        return false;
+    }
+    *out = v;
+    return true;
 }
 
 void api_entries_list(struct http_req *rq, struct http_resp *rs)
@@ -34,7 +56,8 @@ void api_entries_list(struct http_req *rq, struct http_resp *rs)
     if (q.view && !*q.view)
         q.view = NULL;
     if (!http_limit(rq, rs, "limit", API_LIST_DEFAULT, API_LIST_MAX,
-                    &q.limit))
+                    &q.limit) ||
+        !query_offset(rq, rs, &q.offset))
         return;
     const char *count = http_query(rq, "count");
     if (count && !strcmp(count, "false"))

@@ -141,9 +141,10 @@ test('scrolling loads the next page with the cursor and count=false; few rows ar
   await page.reload();
   await page.locator('#total', { hasText: /^600 entries$/ }).waitFor();
   const viewport = page.locator('#viewport');
-  for (let i = 0; i < 40 && !(await page.locator('#spacer .row[data-id]').filter({ hasText: 'Scroll Person 399' }).count()); i++) {
-    await viewport.evaluate((el) => { el.scrollTop = el.scrollHeight; });
-    await page.waitForTimeout(100);
+  // scrolling a view at a time, as a wheel or PageDown would
+  for (let i = 0; i < 80 && !(await page.locator('#spacer .row[data-id]').filter({ hasText: 'Scroll Person 399' }).count()); i++) {
+    await viewport.evaluate((el) => { el.scrollTop += el.clientHeight; });
+    await page.waitForTimeout(50);
   }
   await page.locator('#spacer .row', { hasText: 'Scroll Person 399' }).waitFor();
   const next = pages.filter((u) => u.searchParams.get('cursor'));
@@ -155,17 +156,66 @@ test('scrolling loads the next page with the cursor and count=false; few rows ar
   await screenshot(page, 'scrolled-to-the-end');
 });
 
-test('the scrollbar covers every entry; a jump to the end loads the rows on the way', async () => {
+test('the scrollbar covers every entry; a jump to the end shows the last rows after one request by offset', async () => {
   await page.reload();
   await page.locator('#total', { hasText: /^600 entries$/ }).waitFor();
   // 200 rows loaded, but the spacer is as tall as all 600
   assert.equal(await page.locator('#spacer').evaluate((el) => el.offsetHeight), 600 * 32);
+  const asked = [];
+  const listen = (req) => { if (req.url().includes('/entries?')) asked.push(new URL(req.url())); };
+  page.on('request', listen);
   await page.locator('#viewport').evaluate((el) => { el.scrollTop = el.scrollHeight; });
   await page.locator('#spacer .row', { hasText: 'Scroll Person 399' }).waitFor();
+  page.off('request', listen);
   assert.equal(await page.locator('#spacer .row.placeholder').count(), 0);
+  // the last page by its offset, not the pages on the way along the cursor
+  assert.ok(asked.length >= 1 && asked.length <= 2, `${asked.length} requests`);
+  assert.equal(asked[0].searchParams.get('offset'), '400');
+  assert.equal(asked[0].searchParams.get('count'), 'false');
+  assert.ok(asked.every((u) => !u.searchParams.get('cursor')), asked.join(' '));
+  const last = (await api('GET', '/api/objects/people/entries?offset=599&limit=1')).json.entries[0];
+  assert.equal(await page.locator(`#spacer .row[aria-rowindex="601"]`).getAttribute('data-id'), String(last.id));
   const drawn = await page.locator('#spacer .row').count();
   assert.ok(drawn < 80, `only the rows in view are drawn, not ${drawn}`);
   await screenshot(page, 'jumped-to-the-end');
+});
+
+test('Ctrl+End moves the active cell to the last row; it takes the focus once its page has come', async () => {
+  await page.reload();
+  await page.locator('#total', { hasText: /^600 entries$/ }).waitFor();
+  await page.locator('#spacer .row[aria-rowindex="2"] [data-field="name"]').click();
+  await page.keyboard.press('Control+End');
+  await page.waitForFunction(() => document.activeElement?.closest('.row')?.getAttribute('aria-rowindex') === '601');
+  const last = (await api('GET', '/api/objects/people/entries?offset=599&limit=1')).json.entries[0];
+  const focused = await page.evaluate(() => [document.activeElement.closest('.row').dataset.id, document.activeElement.dataset.field]);
+  assert.deepEqual(focused, [String(last.id), 'last_contacted']);
+  await page.keyboard.press('Control+Home');
+  await page.waitForFunction(() => document.activeElement?.closest('.row')?.getAttribute('aria-rowindex') === '2');
+});
+
+test('a change made elsewhere while scrolled far down keeps the view where it was', async () => {
+  const viewport = page.locator('#viewport');
+  await viewport.evaluate((el) => { el.scrollTop = 450 * 32; });
+  const rowAt = (i) => page.locator(`#spacer .row[aria-rowindex="${i + 2}"][data-id]`);
+  await rowAt(455).waitFor();
+  const before = await viewport.evaluate((el) => el.scrollTop);
+  const ids = await page.$$eval('#spacer .row[data-id]', (rows) => rows.map((r) => r.dataset.id).sort());
+  const target = (await api('GET', '/api/objects/people/entries?offset=455&limit=1')).json.entries[0];
+  const asked = [];
+  const listen = (req) => { if (req.url().includes('/entries?')) asked.push(new URL(req.url())); };
+  page.on('request', listen);
+  const r = await api('PATCH', `/api/objects/people/entries/${target.id}`, { body: { title: 'Changed While Far Down' } });
+  assert.equal(r.status, 200, r.text);
+  await rowAt(455).filter({ hasText: 'Changed While Far Down' }).waitFor();
+  page.off('request', listen);
+  assert.equal(await rowAt(455).getAttribute('data-id'), String(target.id));
+  assert.equal(await viewport.evaluate((el) => el.scrollTop), before);
+  assert.deepEqual(await page.$$eval('#spacer .row[data-id]', (rows) => rows.map((r) => r.dataset.id).sort()), ids);
+  assert.equal(await page.locator('#spacer .row.placeholder').count(), 0);
+  // the total from the first page, the page in view by its offset
+  assert.ok(asked.some((u) => !u.searchParams.has('offset') && !u.searchParams.has('count')), asked.join(' '));
+  assert.ok(asked.some((u) => u.searchParams.get('offset') === '400'), asked.join(' '));
+  await screenshot(page, 'refresh-far-down');
 });
 
 test('a change made elsewhere shows up without a reload', async () => {

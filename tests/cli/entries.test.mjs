@@ -246,6 +246,33 @@ test('ls --sort, --limit and the JSON list shape', (t) => {
   assert.match(human.stderr, /^next: kith ls people --limit 2 --cursor \S+\n$/, 'how to get the next page');
 });
 
+test('ls --offset jumps into the sort order, and the hint goes on by cursor', (t) => {
+  const ws = workspace(t);
+  for (const [name, title] of [['bob', 'B'], ['Ann', 'A'], ['Cy', 'A'], ['ann', 'C'], ['Di', 'A']])
+    ws.ok(['add', 'people', `name=${name}`, `title=${title}`]);
+  const names = (args) => ws.json(['ls', 'people', ...args]).entries.map((e) => e.name);
+  // ties on title are broken by id, so the order is the same every time
+  assert.deepEqual(names(['--sort', 'title']), ['Ann', 'Cy', 'Di', 'bob', 'ann']);
+  assert.deepEqual(names(['--sort', 'title', '--offset', '2', '--limit', '2']), ['Di', 'bob']);
+  assert.deepEqual(names(['--sort', 'title', '--offset', '0', '--limit', '1']), ['Ann']);
+  assert.deepEqual(names(['--where', 'title = A', '--sort', '-name', '--offset', '1']), ['Cy', 'Ann']);
+  const end = ws.json(['ls', 'people', '--offset', '5']);
+  assert.deepEqual([end.entries.length, end.total, end.next_cursor], [0, 5, null], 'past the end: an empty page');
+
+  const human = ws.run(['ls', 'people', '--sort', 'title', '--offset', '2', '--limit', '2']);
+  assert.equal(human.code, 0);
+  assert.match(human.stdout, /\n2 of 5 people\n$/);
+  const hint = human.stderr.match(/^next: kith ls people --sort title --limit 2 --cursor (\S+)\n$/);
+  assert.ok(hint, human.stderr);
+  assert.deepEqual(names(['--sort', 'title', '--limit', '2', '--cursor', hint[1]]), ['ann']);
+
+  assert.match(ws.fail(['ls', 'people', '--offset', '-1'], 2), /--offset must be a whole number from 0, not '-1'/);
+  assert.match(ws.fail(['ls', 'people', '--offset', 'x'], 2), /not 'x'/);
+  assert.match(ws.fail(['ls', 'people', '--offset', '99999999999999999999'], 2), /not '99999999999999999999'/);
+  assert.match(ws.fail(['ls', 'people', '--offset', '2000000000'], 1), /offset must be a whole number from 0 to 1000000000/);
+  assert.match(ws.fail(['ls', 'people', '--offset', '1', '--cursor', hint[1]], 1), /offset and cursor cannot be used together/);
+});
+
 test('ls table aligns columns by display width', (t) => {
   const ws = workspace(t);
   const people = [

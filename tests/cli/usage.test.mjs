@@ -45,7 +45,7 @@ test('--help on every command prints its usage and exits 0', (t) => {
   assert.equal(ws.ok(['field', 'add', '--help']).stdout,
     'usage: kith field add OBJECT NAME TYPE [--options a,b] [--to OBJECT]\nadd a field\n');
   assert.equal(ws.ok(['ls', '--help']).stdout,
-    'usage: kith ls OBJECT [--where EXPR] [--sort -field,field] [--limit N] [--cursor C] [--view NAME] [--csv]\nlist entries\n');
+    'usage: kith ls OBJECT [--where EXPR] [--sort -field,field] [--limit N] [--offset N] [--cursor C] [--view NAME] [--csv]\nlist entries\n');
 });
 
 test('unknown commands exit 2, with a suggestion when one is close', (t) => {

@@ -110,6 +110,35 @@ test('list with where, sort, limit and cursor', async () => {
   assert.match(bw.json.error.message, /status/);
 });
 
+test('list with offset jumps into the order; its next_cursor goes on from there', async () => {
+  const base = '/api/objects/people/entries?sort=status,-name&limit=1000';
+  const all = (await api('GET', base)).json.entries.map((e) => e.id);
+  assert.ok(all.length > 20);
+  const q = '/api/objects/people/entries?sort=status,-name&limit=5';
+  const r = await api('GET', q + '&offset=12');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(Object.keys(r.json), ['entries', 'total', 'next_cursor']);
+  assert.deepEqual(r.json.entries.map((e) => e.id), all.slice(12, 17));
+  assert.equal(r.json.total, all.length);
+  const next = await api('GET', q + '&cursor=' + encodeURIComponent(r.json.next_cursor));
+  assert.deepEqual(next.json.entries.map((e) => e.id), all.slice(17, 22));
+  const leads = (await api('GET', '/api/objects/people/entries?limit=1000&where=' + encodeURIComponent('status = Lead'))).json.entries;
+  const f = await api('GET', '/api/objects/people/entries?limit=3&offset=2&count=false&where=' + encodeURIComponent('status = Lead'));
+  assert.deepEqual(f.json.entries.map((e) => e.id), leads.slice(2, 5).map((e) => e.id));
+  assert.equal(f.json.total, null);
+  const past = await api('GET', `/api/objects/people/entries?offset=${all.length}`);
+  assert.deepEqual(past.json, { entries: [], total: all.length, next_cursor: null });
+  for (const bad of ['-1', 'ten', '1.5', '1000000001', '99999999999999999999']) {
+    const b = await api('GET', '/api/objects/people/entries?offset=' + bad);
+    assert.equal(b.status, 422, bad);
+    assert.equal(b.json.error.code, 'invalid');
+    assert.equal(b.json.error.message, `offset must be a whole number from 0 to 1000000000, not '${bad}'`);
+  }
+  const both = await api('GET', q + '&offset=3&cursor=' + encodeURIComponent(r.json.next_cursor));
+  assert.equal(both.status, 422);
+  assert.match(both.json.error.message, /offset and cursor cannot be used together/);
+});
+
 test('404 for an unknown route, 405 with Allow for a wrong method', async () => {
   const r = await api('GET', '/api/nothing/here');
   assert.equal(r.status, 404);

@@ -561,6 +561,114 @@ static void test_filter__paging_is_stable_under_ties(void **state)
     buf_release(&paged);
 }
 
+/* The ids of entries [from, from + n) of list, as text. */
+static void ids_slice(const struct jv *list, size_t from, size_t n,
+                      struct buf *out)
+{
+    const struct jv *entries = jv_get(list, "entries");
+    buf_reset(out);
+    for (size_t i = from; i < from + n && i < jv_len(entries); i++)
+        buf_appendf(out, "%s%lld", i > from ? "," : "",
+                    (long long)jv_int(jv_get(jv_at(entries, i), "id")));
+}
+
+/* One page of q at offset and its next page by cursor, checked against
+ * the whole list. */
+static void check_offset(struct crm *crm, struct crm_query q,
+                         const struct jv *whole, int64_t offset)
+{
+    struct kith_err err = KITH_ERR_INIT;
+    struct buf got = BUF_INIT, want = BUF_INIT;
+    struct jv *list = NULL;
+    size_t total = jv_len(jv_get(whole, "entries")), at = (size_t)offset;
+    q.offset = offset;
+    if (crm_list(crm, "people", &q, &list, &err) < 0)
+        fail_msg("offset %lld: %s", (long long)offset, err.msg);
+    assert_int_equal(jv_int(jv_get(list, "total")), total);
+    ids_of(list, &got);
+    ids_slice(whole, at, (size_t)q.limit, &want);
+    if (strcmp(got.buf, want.buf))
+        fail_msg("sort %s, where %s, offset %lld: got [%s], want [%s]",
+                 q.sort, q.where, (long long)offset, got.buf, want.buf);
+    const char *next = jv_str(jv_get(list, "next_cursor"));
+    assert_true(!next == (at + (size_t)q.limit >= total));
+    if (next) { /* keyset paging goes on from the page's last row */
+        struct jv *after = NULL;
+        q.offset = 0;
+        q.cursor = next;
+        assert_int_equal(crm_list(crm, "people", &q, &after, &err), 0);
+        ids_of(after, &got);
+        ids_slice(whole, at + (size_t)q.limit, (size_t)q.limit, &want);
+        assert_string_equal(got.buf, want.buf);
+        jv_free(after);
+    }
+    jv_free(list);
+    buf_release(&got);
+    buf_release(&want);
+}
+
+static void test_filter__offset_jumps_into_the_order(void **state)
+{
+    struct crm *crm = *state;
+    fill_ties(crm);
+    static const char *const sorts[] = { NULL, "status", "-last_contacted",
+                                         "name,-last_contacted", "-tags" };
+    static const char *const wheres[] = { NULL, "tags ~ vip",
+                                          "company != \"Acme Inc\"" };
+    static const int64_t offsets[] = { 0, 1, 6, 13, 38, 44, 45, 46, 1000 };
+    for (size_t s = 0; s < sizeof(sorts) / sizeof(*sorts); s++)
+        for (size_t w = 0; w < sizeof(wheres) / sizeof(*wheres); w++) {
+            struct kith_err err = KITH_ERR_INIT;
+            struct crm_query all = { .sort = sorts[s], .where = wheres[w],
+                                     .limit = 1000 };
+            struct jv *whole = NULL;
+            assert_int_equal(crm_list(crm, "people", &all, &whole, &err), 0);
+            struct crm_query q = { .sort = sorts[s], .where = wheres[w],
+                                   .limit = 7 };
+            for (size_t i = 0; i < sizeof(offsets) / sizeof(*offsets); i++)
+                check_offset(crm, q, whole, offsets[i]);
+            jv_free(whole);
+        }
+}
+
+static void test_filter__offset_refusals(void **state)
+{
+    struct crm *crm = *state;
+    struct kith_err err = KITH_ERR_INIT;
+    struct jv *list = NULL;
+    struct crm_query first = { .limit = 1 };
+    assert_int_equal(crm_list(crm, "people", &first, &list, &err), 0);
+    const char *cursor = jv_str(jv_get(list, "next_cursor"));
+    assert_non_null(cursor);
+    static const struct {
+        int64_t offset;
+        bool cursor;
+        const char *msg;
+    } cases[] = {
+        { -1, false, "offset must be a whole number from 0 to 1000000000, "
+                     "not -1" },
+        { INT64_MIN, false, "offset must be a whole number from 0" },
+        { CRM_LIST_MAX_OFFSET + 1LL, false, "not 1000000001" },
+        { 3, true, "offset and cursor cannot be used together" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        struct jv *out = (struct jv *)1;
+        struct crm_query q = { .offset = cases[i].offset,
+                               .cursor = cases[i].cursor ? cursor : NULL };
+        assert_int_equal(crm_list(crm, "people", &q, &out, &err),
+                         KITH_EINVAL);
+        assert_null(out);
+        assert_contains(err.msg, cases[i].msg);
+    }
+    /* offset 0 with a cursor is no offset: the next page */
+    struct jv *next = NULL;
+    struct crm_query q = { .cursor = cursor, .limit = 1 };
+    assert_int_equal(crm_list(crm, "people", &q, &next, &err), 0);
+    assert_int_equal(jv_len(jv_get(next, "entries")), 1);
+    jv_free(next);
+    jv_free(list);
+}
+
 /* Does the comma list ids hold id exactly once? */
 static int times_in(const char *ids, int64_t id)
 {
@@ -695,6 +803,8 @@ int main(void)
         T(test_filter__relative_dates),
         T(test_filter__paging_is_stable_under_ties),
         T(test_filter__paging_survives_writes),
+        T(test_filter__offset_jumps_into_the_order),
+        T(test_filter__offset_refusals),
         T(test_filter__cursor_refusals),
     };
 #undef T
