@@ -19,7 +19,10 @@
 // (empty) and resolves to {unmount(), onChanges(changes)} (both optional).
 // params: {object, view, id}; ctx is below. onChanges gets the
 // "change" events of /api/events ({id, at, actor, object, entry_id, op}),
-// batched every 150 ms; after a "reset" it gets [{reset: true}].
+// batched every 150 ms; a "reset" comes as {reset: true} and a "layout"
+// event (objects, fields, views or reports changed) as {layout: true}.
+// When the object or the view a screen shows has changed its fields or
+// settings, the screen is mounted again instead.
 import { call, get, ApiError } from './api.js';
 import { renderSidebar, markCurrent } from './sidebar.js';
 import { toast } from './toast.js';
@@ -125,6 +128,9 @@ async function openPalette() {
   mod.openPalette(ctx);
 }
 
+// What a screen is laid out from: its params without the entry counts.
+const layoutOf = (params) => JSON.stringify(params, (k, v) => (k === 'count' ? undefined : v));
+
 // Live refresh: every change reaches the screen and the chat panel in
 // batches, and refreshes the sidebar's counts.
 function listen() {
@@ -135,7 +141,9 @@ function listen() {
     timer = 0;
     const changes = pending;
     pending = [];
+    const shown = layoutOf(resolve(location.hash).params);
     try { await reloadLists(); } catch (e) { if (e instanceof ApiError && e.status === 401) location.replace('/login'); }
+    if (changes.some((c) => c.layout) && layoutOf(resolve(location.hash).params) !== shown) route();
     for (const s of [screen, chat]) {
       try { s?.onChanges?.(changes); } catch (e) { console.error(e); }
     }
@@ -146,6 +154,7 @@ function listen() {
   };
   events.addEventListener('change', (ev) => push(JSON.parse(ev.data)));
   events.addEventListener('reset', () => push({ reset: true }));
+  events.addEventListener('layout', () => push({ layout: true }));
 }
 
 function keys() {

@@ -92,9 +92,12 @@ export async function mount(root, params, ctx) {
 
   await load();
   return {
-    onChanges() {
+    // Data changed: the panels re-run; the reports changed (a "layout"
+    // change, e.g. in another tab): the panels are drawn anew.
+    onChanges(changes) {
+      const again = changes.some((c) => c.layout) ? load : refresh;
       clearTimeout(refreshTimer);
-      refreshTimer = setTimeout(() => refresh().catch((e) => { status.textContent = e.message; }), REFRESH_DELAY_MS);
+      refreshTimer = setTimeout(() => again().catch((e) => { status.textContent = e.message; }), REFRESH_DELAY_MS);
     },
     unmount() { alive = false; clearTimeout(refreshTimer); },
   };

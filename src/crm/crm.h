@@ -104,6 +104,14 @@ void crm_close(struct crm *crm); /* NULL is fine */
  * crm (the server's workers) call it before each request.
  */
 int crm_refresh(struct crm *crm, struct kith_err *err);
+/*
+ * A stamp of what screens are laid out from: the objects and fields, the
+ * saved views and the reports, written into out (cap bytes). It differs
+ * after any change to them, by anyone (another connection or process
+ * too), so a watcher compares stamps to learn that it must reload them.
+ */
+int crm_layout_stamp(struct crm *crm, char *out, size_t cap,
+                     struct kith_err *err);
 struct db *crm_db(struct crm *crm);
 
 /* ---- schema (schema.c) ---- */

@@ -11,6 +11,7 @@
 #include "crm/crm_int.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -329,6 +330,26 @@ int crm_refresh(struct crm *crm, struct kith_err *err)
     if (crm->depth == 0 && db_schema_cookie(crm->db) != crm->schema_cookie)
         return schema_load(crm, err);
     return KITH_OK;
+}
+
+int crm_layout_stamp(struct crm *crm, char *out, size_t cap,
+                     struct kith_err *err)
+{
+    struct db_stmt *st;
+    int ret = db_cached(crm->db,
+                        "SELECT (SELECT count(*) || '/' || "
+                        "ifnull(max(updated_at), '') FROM kith_views) || "
+                        "' ' || (SELECT count(*) || '/' || "
+                        "ifnull(max(updated_at), '') FROM kith_reports)",
+                        &st, err);
+    if (ret < 0)
+        return ret;
+    ret = db_step(st, err);
+    if (ret == DB_ROW)
+        snprintf(out, cap, "%d %s", db_schema_cookie(crm->db),
+                 db_col_text(st, 0));
+    db_reset(st);
+    return ret < 0 ? ret : KITH_OK;
 }
 
 /* ---- lookups ---- */

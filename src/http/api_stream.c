@@ -13,6 +13,7 @@
 #define EVENTS_POLL_MS 250      /* how often the change log is looked at */
 #define EVENTS_PING_MS 15000    /* a comment line keeps proxies awake */
 #define EVENTS_BATCH 100        /* changes sent per look at most */
+#define LAYOUT_STAMP_MAX 128    /* crm_layout_stamp's text */
 
 /* Whether a query flag is set ("true", "1", "yes" or empty). */
 static bool query_flag(const struct http_req *rq, const char *name)
@@ -186,10 +187,19 @@ static int send_changes(struct http_req *rq, struct crm *crm, int64_t *last)
     return ret;
 }
 
+/* crm_layout_stamp, or "" when it cannot be read (then no event). */
+static void layout_stamp(struct crm *crm, char *out, size_t cap)
+{
+    *out = '\0';
+    if (crm_layout_stamp(crm, out, cap, NULL) < 0)
+        *out = '\0';
+}
+
 /*
  * GET /api/events: text/event-stream. First "hello" {"last": id}, then a
  * "change" event for every change made by anyone (this server, the CLI,
- * another process) within about a quarter of a second, and a comment
+ * another process) within about a quarter of a second, a "layout" event
+ * {} when objects, fields, saved views or reports changed, and a comment
  * every 15 s. Ends when the client goes away or the server stops.
  */
 void api_events(struct http_req *rq, struct http_resp *rs)
@@ -205,8 +215,20 @@ void api_events(struct http_req *rq, struct http_resp *rs)
     jv_set_take(hello, "last", jv_integer(last));
     ret = send_event(rq, "hello", hello);
     jv_free(hello);
+    char stamp[LAYOUT_STAMP_MAX], now[LAYOUT_STAMP_MAX];
+    layout_stamp(crm, stamp, sizeof(stamp));
     int64_t quiet_ms = 0;
     while (ret >= 0 && http_stream_wait(rq, EVENTS_POLL_MS)) {
+        layout_stamp(crm, now, sizeof(now));
+        if (*now && strcmp(now, stamp)) {
+            snprintf(stamp, sizeof(stamp), "%s", now);
+            struct jv *j = jv_object();
+            ret = send_event(rq, "layout", j);
+            jv_free(j);
+            quiet_ms = 0;
+        }
+        if (ret < 0)
+            break;
         if (last_change(crm) != last) {
             ret = send_changes(rq, crm, &last);
             quiet_ms = 0;

@@ -227,6 +227,27 @@ test('a change made elsewhere shows up without a reload', async () => {
   await screenshot(page, 'live-refresh');
 });
 
+test('views, fields and reports made elsewhere show up without a reload', async () => {
+  await page.locator('.objects a[href="#/o/companies"]').click();
+  await page.locator('#title', { hasText: 'Companies' }).waitFor();
+  const marker = await page.evaluate(() => { window.kithNotReloaded = true; return true; });
+  const view = await api('POST', '/api/views', { body: { object: 'companies', name: 'Made elsewhere' } });
+  assert.equal(view.status, 201, view.text);
+  await page.locator('.objects .views a', { hasText: 'Made elsewhere' }).waitFor();
+  const field = await api('POST', '/api/objects/companies/fields', { body: { name: 'Elsewhere note', type: 'text' } });
+  assert.equal(field.status, 201, field.text);
+  await page.locator('#header [role=columnheader]', { hasText: 'Elsewhere note' }).waitFor();
+  await screenshot(page, 'layout-from-elsewhere');
+  await page.locator('.nav a[href="#/dashboard"]').click();
+  await page.locator('h1', { hasText: 'Dashboard' }).waitFor();
+  const report = await api('POST', '/api/reports', { body: { name: 'Made elsewhere', sql: 'SELECT count(*) FROM companies', chart: 'number' } });
+  assert.equal(report.status, 201, report.text);
+  await page.locator(`.panel[data-report-id="${report.json.id}"]`, { hasText: 'Made elsewhere' }).waitFor();
+  assert.equal(await page.evaluate(() => window.kithNotReloaded), marker); // the same page all along
+  await page.locator('.objects a[href="#/o/people"]').click();
+  await page.locator('#title', { hasText: 'People' }).waitFor();
+});
+
 test('the theme follows the system: dark when the system is dark', async () => {
   const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   await page.emulateMedia({ colorScheme: 'light' });

@@ -196,6 +196,51 @@ test('events: hello, then a change event for writes by the API and by another pr
   es.close();
 });
 
+test('events: a "layout" event when a view, a report or a field changes, by anyone', async () => {
+  const es = await events();
+  await es.next((e) => e.event === 'hello');
+  const layouts = () => es.events.filter((e) => e.event === 'layout').length;
+  const expectLayout = async (what, act) => {
+    const before = layouts();
+    await act();
+    await es.next((e) => e.event === 'layout' && layouts() > before, 5000)
+      .catch(() => assert.fail(`no layout event after ${what}`));
+  };
+  let view;
+  await expectLayout('a new view', async () => {
+    view = await api('POST', '/api/views', { body: { object: 'people', name: 'Layout event view' } });
+    assert.equal(view.status, 201, view.text);
+  });
+  await expectLayout('a view renamed', async () => {
+    const r = await api('PATCH', `/api/views/${view.json.id}`, { body: { name: 'Layout event view 2' } });
+    assert.equal(r.status, 200, r.text);
+  });
+  await expectLayout('a view removed', async () => {
+    const r = await api('DELETE', `/api/views/${view.json.id}`);
+    assert.equal(r.status, 200, r.text);
+  });
+  await expectLayout('a report', async () => {
+    const r = await api('POST', '/api/reports', { body: { name: 'Layout event report', sql: 'SELECT 1', chart: 'number' } });
+    assert.equal(r.status, 201, r.text);
+  });
+  await expectLayout('a field added by another process', async () => {
+    const cli = spawnSync(KITH, ['field', 'add', 'people', 'Layout note', 'text', '--workspace', dir],
+      { env: env(), encoding: 'utf8' });
+    assert.equal(cli.status, 0, cli.stderr);
+  });
+  await expectLayout('a field renamed', async () => {
+    const r = await api('PATCH', '/api/objects/people/fields/layout_note', { body: { name: 'Layout remark' } });
+    assert.equal(r.status, 200, r.text);
+  });
+  // An entry's change is a "change" event, not a layout one.
+  const before = layouts();
+  const c = await api('POST', '/api/objects/people/entries', { body: { name: 'Not a layout change' } });
+  await es.next((e) => e.event === 'change' && e.json.entry_id === c.json.id);
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(layouts(), before);
+  es.close();
+});
+
 test('events: the server notices a client that went away', async () => {
   const es = await events();
   await es.next((e) => e.event === 'hello');
