@@ -141,9 +141,10 @@ function listen() {
     timer = 0;
     const changes = pending;
     pending = [];
-    const shown = layoutOf(resolve(location.hash).params);
+    const layout = changes.some((c) => c.layout);
+    const shown = layout && layoutOf(resolve(location.hash).params);
     try { await reloadLists(); } catch (e) { if (e instanceof ApiError && e.status === 401) location.replace('/login'); }
-    if (changes.some((c) => c.layout) && layoutOf(resolve(location.hash).params) !== shown) route();
+    if (layout && layoutOf(resolve(location.hash).params) !== shown) route();
     for (const s of [screen, chat]) {
       try { s?.onChanges?.(changes); } catch (e) { console.error(e); }
     }

@@ -244,6 +244,11 @@ test('views, fields and reports made elsewhere show up without a reload', async 
   assert.equal(report.status, 201, report.text);
   await page.locator(`.panel[data-report-id="${report.json.id}"]`, { hasText: 'Made elsewhere' }).waitFor();
   assert.equal(await page.evaluate(() => window.kithNotReloaded), marker); // the same page all along
+  // a route under an object's link (its kanban) marks that link current
+  await page.goto(page.url().replace(/#.*$/, '#/o/people/kanban'));
+  await page.locator('#title', { hasText: 'People' }).waitFor();
+  assert.equal(await page.locator('.objects a[href="#/o/people"]').getAttribute('aria-current'), 'page');
+  assert.equal(await page.locator('.nav a[href="#/dashboard"]').getAttribute('aria-current'), null);
   await page.locator('.objects a[href="#/o/people"]').click();
   await page.locator('#title', { hasText: 'People' }).waitFor();
 });
